@@ -1,0 +1,9 @@
+"""chainrule: neural-network training from scratch in NumPy, where every gradient can be seen and checked."""
+from .core import (ACTIVATIONS, LOSSES, Activation, Dense, GradientCheckReport, Network, cross_entropy_loss,
+                   cross_entropy_loss_gradient, get_activation, get_loss, gradient_check, identity, leaky_relu,
+                   mse_loss, mse_loss_gradient, relu, sigmoid, sigmoid_derivative, softmax,
+                   softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient, tanh)
+from .errors import (ChainruleError, ConfigError, DataError, DownloadError, InputValueError, ModelFileError,
+                     ShapeError, TrainingDiverged)
+
+__version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""The ``chainrule`` command: a thin layer over the library.
+
+Each module in ``chainrule.cli.commands`` adds one subcommand through a
+``register(subparsers)`` function that sets ``func`` on its parser; ``func(args)``
+calls the library and returns an exit code.
+"""
+import argparse
+import importlib
+import pkgutil
+import sys
+import traceback
+
+from .. import __version__
+from ..errors import ChainruleError
+from . import commands
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="chainrule",
+        description="Neural-network training from scratch in NumPy: every gradient seen, checked and trusted.")
+    parser.add_argument("--version", action="version", version=f"chainrule {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args) or 0
+    except ChainruleError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"chainrule {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print(f"\nchainrule {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The guide's ``Network``: ``forward``, ``backward(target)``, ``train_step``, ``train_epoch``.
+
+Same names and meanings as the guide, plus what it leaves out: batches of
+examples computed with matrix products, a choice of activations and losses,
+float32, and randomness that never touches NumPy's global state.
+"""
+import numpy as np
+
+from ..errors import ConfigError, ShapeError
+from .activations import get_activation
+from .layers import Dense
+from .losses import get_loss
+from .validation import as_float_array, check_input, check_positive
+
+
+def guide_initial_weights(layer_sizes, rng):
+    """He-normal weights drawn exactly as the guide draws them: ``randn(n_out, n_in) * sqrt(2 / n_in)``
+    layer by layer from ``rng`` (a ``RandomState``), zero biases."""
+    weights, biases = [], []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        weights.append(rng.randn(n_out, n_in) * np.sqrt(2.0 / n_in))
+        biases.append(np.zeros(n_out))
+    return weights, biases
+
+
+def _check_layer_sizes(layer_sizes):
+    try:
+        sizes = [int(n) for n in layer_sizes]
+    except (TypeError, ValueError):
+        raise ConfigError(f"layer_sizes must be a list of whole numbers such as [784, 64, 5], got {layer_sizes!r}") from None
+    if len(sizes) < 2:
+        raise ConfigError(f"layer_sizes needs at least an input and an output size, got {sizes}")
+    if any(n < 1 or n != s for n, s in zip(sizes, layer_sizes)):
+        raise ConfigError(f"every layer size must be a whole number >= 1, got {list(layer_sizes)}")
+    return sizes
+
+
+class Network:
+    """A feedforward network of fully connected layers.
+
+    Network(layer_sizes, seed=42, activation="sigmoid", output_activation=None, loss="mse", dtype=float64)
+
+    - ``activation``: hidden-layer activation, one name for all or a list, one per hidden layer.
+    - ``output_activation``: defaults to sigmoid (the guide's choice); with
+      ``loss="softmax_cross_entropy"`` it defaults to ``"identity"``, so ``forward`` returns logits and
+      ``predict_proba`` the softmax probabilities.
+    - ``seed``: the weights are exactly those of the guide's ``np.random.seed(seed)`` code, but drawn from a
+      private ``RandomState``, which then also shuffles ``train_epoch`` (so the guide's shuffles repeat too).
+    """
+
+    def __init__(self, layer_sizes, seed=42, activation="sigmoid", output_activation=None,
+                 loss="mse", dtype=np.float64):
+        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.loss = get_loss(loss)
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype}")
+        n_layers = len(self.layer_sizes) - 1
+
+        hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * (n_layers - 1)
+        if len(hidden) != n_layers - 1:
+            raise ConfigError(f"{n_layers - 1} hidden layer(s) need {n_layers - 1} activation(s), got {len(hidden)}")
+        if output_activation is None:
+            output_activation = "identity" if self.loss.name == "softmax_cross_entropy" else "sigmoid"
+        if self.loss.name == "softmax_cross_entropy" and get_activation(output_activation).name != "identity":
+            raise ConfigError("softmax_cross_entropy takes logits: use output_activation='identity' "
+                              "(predict_proba applies the softmax)")
+        self.layers = [Dense(get_activation(name)) for name in hidden + [output_activation]]
+
+        self.seed = seed
+        self.rng = np.random.RandomState(seed)
+        weights, biases = guide_initial_weights(self.layer_sizes, self.rng)
+        self.weights = [W.astype(self.dtype) for W in weights]
+        self.biases = [b.astype(self.dtype) for b in biases]
+        self.activations = None
+        self.z_values = None
+
+    # --- description ---
+
+    @property
+    def activation_names(self):
+        return [layer.activation.name for layer in self.layers]
+
+    @property
+    def n_params(self):
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def __repr__(self):
+        return (f"Network({self.layer_sizes}, activations={self.activation_names}, "
+                f"loss={self.loss.name!r}, dtype={self.dtype.name})")
+
+    # --- forward and backward ---
+
+    def forward(self, x):
+        """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs."""
+        x = as_float_array(x, "x", self.dtype)
+        check_input(x, self.layer_sizes[0])
+        return self._forward(x)
+
+    def _forward(self, x):
+        a = x
+        for layer, W, b in zip(self.layers, self.weights, self.biases):
+            a = layer.forward(a, W, b)
+        self.activations = [x] + [layer.a for layer in self.layers]
+        self.z_values = [layer.z for layer in self.layers]
+        return a
+
+    def backward(self, target):
+        """Gradients of the loss for the last forward() input: ``(weight_grads, bias_grads)``,
+        shaped like ``weights`` and ``biases``. For a batch they are gradients of the batch-mean loss."""
+        if self.activations is None:
+            raise ConfigError("call forward(x) before backward(target)")
+        target = self.loss.prepare_targets(target, self.activations[-1])
+        return self._backward(target)
+
+    def _backward(self, target):
+        n_layers = len(self.layers)
+        weight_grads = [None] * n_layers
+        bias_grads = [None] * n_layers
+        grad_a = self.loss.gradient(self.activations[-1], target)
+        for i in range(n_layers - 1, -1, -1):
+            weight_grads[i], bias_grads[i], grad_a = self.layers[i].backward(
+                grad_a, self.weights[i], need_grad_a_prev=i > 0)
+        return weight_grads, bias_grads
+
+    def loss_value(self, x, target):
+        """The loss for input ``x`` and ``target`` (runs a forward pass)."""
+        prediction = self.forward(x)
+        return float(self.loss.value(prediction, self.loss.prepare_targets(target, prediction)))
+
+    # --- training ---
+
+    def train_step(self, x, target, learning_rate):
+        """Forward, loss, backward, and one gradient-descent update; returns the loss before the update."""
+        learning_rate = check_positive(learning_rate, "learning_rate")
+        prediction = self.forward(x)
+        target = self.loss.prepare_targets(target, prediction)
+        return self._train_step(prediction, target, learning_rate)
+
+    def _train_step(self, prediction, target, learning_rate):
+        loss = self.loss.value(prediction, target)
+        weight_grads, bias_grads = self._backward(target)
+        for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
+            W -= learning_rate * dW
+            b -= learning_rate * db
+        return float(loss)
+
+    def train_epoch(self, X, y, learning_rate, batch_size=32, shuffle=True):
+        """One pass over ``X`` (one example per row) in mini-batches, each a single averaged-gradient
+        update (the guide's ``train_epoch``, computed batch-at-once). Returns the mean loss per example."""
+        learning_rate = check_positive(learning_rate, "learning_rate")
+        batch_size = check_positive(batch_size, "batch_size", integer=True)
+        X, Y = self.prepare_data(X, y)
+        n = len(X)
+        order = self.rng.permutation(n) if shuffle else np.arange(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            prediction = self._forward(X[idx])
+            total += self._train_step(prediction, Y[idx], learning_rate) * len(idx)
+        return total / n
+
+    def prepare_data(self, X, y):
+        """Check a data set once: ``X`` (n, n_in) and targets fitting the loss; returns arrays in the net's dtype."""
+        X = as_float_array(X, "X", self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ShapeError(f"X must have shape (n_examples, {self.layer_sizes[0]}), got {X.shape}")
+        if len(X) == 0:
+            raise ShapeError("X has no examples (shape {X.shape})".format(X=X))
+        template = np.empty((len(X), self.layer_sizes[-1]), dtype=self.dtype)
+        y_array = np.asarray(y)
+        if y_array.ndim >= 1 and len(y_array) != len(X):
+            raise ShapeError(f"X has {len(X)} examples but y has {len(y_array)} (y shape {y_array.shape})")
+        return X, self.loss.prepare_targets(y, template, "y")
+
+    # --- prediction ---
+
+    def predict_proba(self, x):
+        """Class probabilities: the softmax of the logits for softmax_cross_entropy, else the output itself."""
+        output = self.forward(x)
+        if self.loss.name == "softmax_cross_entropy":
+            from .activations import softmax
+            return softmax(output)
+        return output
+
+    def predict(self, x):
+        """Predicted class (argmax of the output) for one example or each row of a batch."""
+        return np.argmax(self.forward(x), axis=-1)
+
+    # --- weights ---
+
+    def copy_weights(self):
+        """A snapshot ``(weights, biases)`` of copies, for ``set_weights``."""
+        return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
+
+    def set_weights(self, saved):
+        """Restore a ``copy_weights()`` snapshot (copied in, so the snapshot can be reused)."""
+        weights, biases = saved
+        if len(weights) != len(self.weights) or len(biases) != len(self.biases):
+            raise ShapeError(f"expected {len(self.weights)} weight and bias arrays, "
+                             f"got {len(weights)} and {len(biases)}")
+        new_weights, new_biases = [], []
+        for i, (W, b, W_new, b_new) in enumerate(zip(self.weights, self.biases, weights, biases)):
+            W_new = np.asarray(W_new, dtype=self.dtype)
+            b_new = np.asarray(b_new, dtype=self.dtype)
+            if W_new.shape != W.shape or b_new.shape != b.shape:
+                raise ShapeError(f"layer {i + 1}: expected W {W.shape} and b {b.shape}, "
+                                 f"got W {W_new.shape} and b {b_new.shape}")
+            new_weights.append(W_new.copy())
+            new_biases.append(b_new.copy())
+        self.weights, self.biases = new_weights, new_biases
+
+    def astype(self, dtype):
+        """A copy of this network computing in ``dtype`` (same weights, activations and loss)."""
+        clone = Network.__new__(Network)
+        clone.__dict__.update(self.__dict__)
+        clone.dtype = np.dtype(dtype)
+        clone.layers = [Dense(layer.activation) for layer in self.layers]
+        clone.weights = [W.astype(dtype) for W in self.weights]
+        clone.biases = [b.astype(dtype) for b in self.biases]
+        clone.rng = np.random.RandomState()
+        clone.rng.set_state(self.rng.get_state())
+        clone.activations = clone.z_values = None
+        return clone
