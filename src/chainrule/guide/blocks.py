@@ -15,6 +15,8 @@ class Block:
     number: int
     section: str
     function: Callable[[], str]
+    #: how the guide's printed "Expected output" compares with what its code prints (docs/errata.md)
+    guide_says: str = "wrong numbers"
 
     def run(self):
         return self.function()
@@ -27,30 +29,35 @@ _S3 = "Section 3: The Training Loop"
 _S4 = "Section 4: Training in Practice"
 
 BLOCKS = {b.number: b for b in [
-    Block(1, "Setup", losses.block_1_setup_check),
-    Block(2, f"{_S1} > Mean Squared Error (MSE)", losses.block_2_mse),
+    Block(1, "Setup", losses.block_1_setup_check, guide_says="right"),
+    Block(2, f"{_S1} > Mean Squared Error (MSE)", losses.block_2_mse,
+          guide_says="right (array spacing)"),
     Block(3, f"{_S1} > Cross-Entropy Loss", losses.block_3_cross_entropy),
     Block(4, f"{_S1} > Why Cross-Entropy for Classification?", losses.block_4_mse_vs_cross_entropy),
-    Block(6, f"{_S1} > Exercise 1.1: Compute MSE by Hand (solution)", losses.block_6_mse_by_hand),
+    Block(6, f"{_S1} > Exercise 1.1: Compute MSE by Hand (solution)", losses.block_6_mse_by_hand,
+          guide_says="right (rounds 0.085)"),
     Block(7, f"{_S1} > Exercise 1.2: Cross-Entropy and Confident Wrong Answers (solution)",
           losses.block_7_confident_wrong),
     Block(9, f"{_TRACE} > Step 1: Forward Pass", hand_trace.block_9_forward),
-    Block(10, f"{_TRACE} > Step 2: Compute the Loss", hand_trace.block_10_loss),
+    Block(10, f"{_TRACE} > Step 2: Compute the Loss", hand_trace.block_10_loss,
+          guide_says="last digit off"),
     Block(11, f"{_TRACE} > Step 3: Backward Pass — Output Layer", hand_trace.block_11_output_layer),
-    Block(12, f"{_TRACE} > Step 4: Backward Pass — Hidden Layer", hand_trace.block_12_hidden_layer),
+    Block(12, f"{_TRACE} > Step 4: Backward Pass — Hidden Layer", hand_trace.block_12_hidden_layer,
+          guide_says="last digit off"),
     Block(13, f"{_TRACE} > Step 5: Update the Weights", hand_trace.block_13_update),
     Block(14, f"{_S2} > Implementing backward()", backprop.block_14_backward),
     Block(15, f"{_S2} > Gradient Checking: Verify Backprop Is Correct", backprop.block_15_gradient_check),
     Block(16, f"{_S2} > Exercise 2.1: Trace Backprop by Hand for a Different Input (solution)",
           hand_trace.block_16_trace_other_input),
     Block(17, f"{_S2} > Exercise 2.2: Implement backward() and Verify with Gradient Checking (solution)",
-          backprop.block_17_gradient_check_3_4_2),
+          backprop.block_17_gradient_check_3_4_2, guide_says="CODE BUG: gradients 2x"),
     Block(18, f"{_S3} > Putting It All Together", training_loop.block_18_single_example),
     Block(19, f"{_S3} > Learning Rate", training_loop.block_19_learning_rates),
     Block(22, f"{_S3} > Exercise 3.1: Train a Network on XOR (solution)", training_loop.block_22_xor),
     Block(23, f"{_S3} > Exercise 3.2: Experiment with Different Learning Rates (solution)",
           training_loop.block_23_xor_learning_rates),
-    Block(24, f"{_S4} > Monitoring Training: The Loss Curve", in_practice.block_24_loss_curve),
+    Block(24, f"{_S4} > Monitoring Training: The Loss Curve", in_practice.block_24_loss_curve,
+          guide_says="no expected output"),
     Block(25, f"{_S4} > Overfitting and Underfitting", in_practice.block_25_overfitting),
     Block(27, f"{_S4} > Exercise 4.1: Split Data and Observe Overfitting (solution)",
           in_practice.block_27_split_and_overfit),
