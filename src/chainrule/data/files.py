@@ -1,0 +1,61 @@
+"""Files written whole or not at all: a temporary file in the same folder, then os.replace."""
+import contextlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError
+
+# A fixed timestamp inside the zip, so the same arrays always give the same bytes.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def atomic_write(path):
+    """Yield a binary file object; on success it replaces ``path``, on any error it vanishes."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def save_npz(path, **arrays):
+    """Write a compressed .npz, atomically and byte-reproducibly; loads with np.load(allow_pickle=False)."""
+    with atomic_write(path) as f:
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with zf.open(info, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+    return Path(path)
+
+
+def load_npz(path, required=("images", "labels")):
+    """Read an .npz without pickle; DataError names the file and any missing array."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = [name for name in required if name not in data.files]
+            if missing:
+                raise DataError(f"{path}: no array named {', '.join(map(repr, missing))} "
+                                f"(it holds {', '.join(map(repr, data.files)) or 'nothing'})")
+            return {name: data[name] for name in data.files}
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{path}: not a readable .npz file ({exc})") from None

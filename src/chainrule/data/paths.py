@@ -1,0 +1,40 @@
+"""Where the downloaded MNIST files live, and what they must be."""
+import os
+from pathlib import Path
+
+# The four files of MNIST as published by LeCun, Cortes and Burges: size in bytes and SHA-256 of
+# each .gz, identical on every mirror (these are the values TensorFlow Datasets pins; torchvision
+# pins their MD5s f68b3c2d..., d53e105e..., 9fb629c4..., ec29112d...). Never edit them to make a
+# download pass: a file that does not match is not MNIST.
+MNIST_FILES = {
+    "train-images-idx3-ubyte.gz": (9912422, "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
+    "train-labels-idx1-ubyte.gz": (28881, "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
+    "t10k-images-idx3-ubyte.gz": (1648877, "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+    "t10k-labels-idx1-ubyte.gz": (4542, "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+}
+
+# Tried in this order. The original http://yann.lecun.com/exdb/mnist/ no longer serves the files.
+MNIST_MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",        # torchvision (PyTorch's S3 bucket)
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",   # TensorFlow Datasets (CVDF's bucket)
+)
+
+ENV_VAR = "CHAINRULE_DATA_DIR"
+
+
+def default_data_dir():
+    """$CHAINRULE_DATA_DIR, else $XDG_CACHE_HOME/chainrule/mnist, else ~/.cache/chainrule/mnist."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "chainrule" / "mnist"
+
+
+def resolve_data_dir(data_dir):
+    return Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+
+
+def full_set_present(data_dir=None):
+    """True when all four MNIST files are in ``data_dir`` (download_mnist verified them before storing)."""
+    folder = resolve_data_dir(data_dir)
+    return all((folder / name).is_file() for name in MNIST_FILES)
