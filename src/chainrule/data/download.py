@@ -9,6 +9,7 @@ import hashlib
 import http.client
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from ..errors import ConfigError, DownloadError
@@ -68,7 +69,8 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
 def _fetch(url, target, size, sha256, timeout, stream):
     from .. import __version__  # here, not at import time: chainrule/__init__ may import this package
     request = urllib.request.Request(url, headers={"User-Agent": f"chainrule/{__version__}"})
-    bar = ByteProgress(target.name, size, stream) if stream else None
+    host = urllib.parse.urlsplit(url).netloc or url
+    bar = None
     try:
         with atomic_write(target) as f:
             try:
@@ -83,6 +85,7 @@ def _fetch(url, target, size, sha256, timeout, stream):
                 announced = response.headers.get("Content-Length")
                 if announced is not None and announced.isdigit() and int(announced) != size:
                     raise _MirrorFailed(f"server announces {int(announced):,} bytes, expected {size:,}")
+                bar = ByteProgress(f"{target.name} from {host}", size, stream) if stream else None
                 digest, received = hashlib.sha256(), 0
                 while True:
                     try:
@@ -103,21 +106,24 @@ def _fetch(url, target, size, sha256, timeout, stream):
                 raise _MirrorFailed(f"connection closed after {received:,} of {size:,} bytes")
             if digest.hexdigest() != sha256:
                 raise _MirrorFailed(f"SHA-256 mismatch: got {digest.hexdigest()[:16]}..., expected "
-                                    f"{sha256[:16]}... (corrupt or not the MNIST file); discarded")
+                                    f"{sha256[:16]}... (corrupt or not the MNIST file)")
     except _MirrorFailed as exc:
-        if bar:
-            bar.close(f"failed: {exc}")
+        _finish(bar, stream, f"{target.name} from {host}", f"failed: {exc}" + ("; nothing kept" if bar else ""))
         raise
     except KeyboardInterrupt:
-        if bar:
-            bar.close("interrupted; nothing kept")
+        _finish(bar, stream, f"{target.name} from {host}", "interrupted; nothing kept")
         raise
     except Exception as exc:
-        if bar:
-            bar.close(f"failed: {exc}; nothing kept")
+        _finish(bar, stream, f"{target.name} from {host}", f"failed: {exc}" + ("; nothing kept" if bar else ""))
         raise
+    _finish(bar, stream, target.name, "ok, SHA-256 verified")
+
+
+def _finish(bar, stream, label, status):
     if bar:
-        bar.close("ok, SHA-256 verified")
+        bar.close(status)
+    else:
+        _say(stream, f"{label}: {status}")
 
 
 def _file_matches(path, size, sha256):

@@ -3,8 +3,8 @@ import sys
 import time
 
 
-def _megabytes(n):
-    return f"{n / 1e6:.1f} MB"
+def _size(n):
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
 
 
 class ByteProgress:
@@ -40,5 +40,5 @@ class ByteProgress:
             fraction = min(self.done / self.total, 1.0)
             filled = int(round(fraction * self.width))
             bar = "#" * filled + "." * (self.width - filled)
-            return f"[{bar}] {_megabytes(self.done):>8}/{_megabytes(self.total)} {fraction:4.0%}  {self.label}"
-        return f"[{'?' * self.width}] {_megabytes(self.done):>8}  {self.label}"
+            return f"[{bar}] {_size(self.done):>8}/{_size(self.total)} {fraction:4.0%}  {self.label}"
+        return f"[{'?' * self.width}] {_size(self.done):>8}  {self.label}"
