@@ -1,0 +1,50 @@
+"""Matplotlib set-up shared by every figure: the Agg backend, and saving atomically."""
+import os
+import tempfile
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+FORWARD = "#1f77b4"
+BACKWARD = "#d62728"
+UPDATE = "#2ca02c"
+MSE_COLOR = "#ff7f0e"
+CE_COLOR = "#1f77b4"
+
+
+def save_figure(fig, path, dpi=100):
+    """Save ``fig`` to ``path`` through a temporary file in the same folder, then close it; returns ``path``."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    suffix = os.path.splitext(path)[1] or ".png"
+    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=folder, prefix=".tmp-")
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=dpi)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    finally:
+        plt.close(fig)
+    return path
+
+
+def write_text_atomic(path, text):
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
