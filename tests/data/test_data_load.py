@@ -1,4 +1,5 @@
 """load_mnist from every source, default_data_dir, and the guide's mnist_data.npz read by the guide's own code."""
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,17 @@ def test_auto_without_download_is_the_sample_and_unpacks(capsys):
     err = capsys.readouterr().err
     assert "the full MNIST set is not in" in err and "chainrule download-mnist" in err
     assert "MNIST: shipped sample: 10,000 real MNIST digits" in err
+
+
+def test_load_mnist_never_touches_the_network(tmp_path, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("load_mnist opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    assert load_mnist("auto", data_dir=tmp_path / "nothing-downloaded").source == "sample"
+    write_fake_mnist(tmp_path / "cache", n_train=20, n_test=10)
+    assert load_mnist("auto", data_dir=tmp_path / "cache").source == "full"
 
 
 def test_auto_prefers_the_downloaded_full_set(tmp_path, monkeypatch):

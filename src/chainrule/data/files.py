@@ -48,14 +48,13 @@ def load_npz(path, required=("images", "labels")):
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as data:
-            missing = [name for name in required if name not in data.files]
-            if missing:
-                raise DataError(f"{path}: no array named {', '.join(map(repr, missing))} "
-                                f"(it holds {', '.join(map(repr, data.files)) or 'nothing'})")
-            return {name: data[name] for name in data.files}
+            arrays = {name: data[name] for name in data.files}
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        if isinstance(exc, DataError):
-            raise
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    missing = [name for name in required if name not in arrays]
+    if missing:
+        raise DataError(f"{path}: no array named {', '.join(map(repr, missing))} "
+                        f"(it holds {', '.join(map(repr, arrays)) or 'nothing'})")
+    return arrays

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from ..errors import ChainruleError, ConfigError, DataError
 from .files import load_npz, save_npz
 from .idx import read_idx
 from .paths import MNIST_FILES, full_set_present, resolve_data_dir
+from .prep import as_class_numbers
 
 SAMPLE_FILE = "mnist_sample.npz"
 SAMPLE_DESCRIPTION = "shipped sample: 10,000 real MNIST digits (npm mnist@1.1.0), shuffled, no official split"
@@ -180,13 +181,11 @@ def _as_grey_images(images, name):
 
 
 def _as_label_vector(labels, name):
-    if labels.ndim == 2:
-        if not np.all((labels == 0) | (labels == 1)) or not np.all(labels.sum(axis=1) == 1):
-            raise DataError(f"{name}: a 2-D labels array must be one-hot (a single 1 per row)")
-        labels = labels.argmax(axis=1)
-    if labels.ndim != 1:
-        raise DataError(f"{name} must be 1-D class numbers or 2-D one-hot rows, got shape {labels.shape}")
-    return _as_uint8(labels, name, "class numbers")
+    try:
+        numbers = as_class_numbers(labels, name)
+    except ChainruleError as exc:
+        raise DataError(str(exc)) from None
+    return _as_uint8(numbers, name, "class numbers")
 
 
 def _as_uint8(array, name, what):
