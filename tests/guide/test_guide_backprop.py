@@ -8,6 +8,7 @@ chainrule's network to show the ratio 2.000000, and that the one-line fix gives 
 import re
 
 import numpy as np
+import pytest
 
 from chainrule import Network, gradient_check, mse_loss, mse_loss_gradient, sigmoid_derivative
 from chainrule.guide import backprop
@@ -121,4 +122,16 @@ def test_block_17_one_line_fix_gives_chainrules_gradients():
     net1 = Network([2, 2, 1], seed=0)
     net1.forward([1.0, 2.0])
     np.testing.assert_allclose(_flat(guide_backward(net1, np.array([1.0]))), _flat(net1.backward([1.0])),
+                               rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 2, 5, 10])
+def test_guides_backward_is_n_outputs_times_the_true_gradient(n_outputs):
+    # The same backward() trains the mini-batch helper (block 20) and the MNIST project ([784, 64, 5]):
+    # there the gradients are 5x those of the mse_loss it reports, so learning_rate=0.5 acts as 2.5.
+    net = Network([4, 3, n_outputs], seed=42)
+    x = np.linspace(-1, 1, 4)
+    target = (np.arange(n_outputs) % 2).astype(float)
+    net.forward(x)
+    np.testing.assert_allclose(_flat(guide_backward(net, target)), n_outputs * _flat(net.backward(target)),
                                rtol=1e-12, atol=1e-15)
