@@ -12,3 +12,16 @@ def test_to_torch_without_torch_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` raise ImportError
     with pytest.raises(ImportError, match=r'pip install "chainrule\[torch\]"'):
         bridge.to_torch(Network([2, 1]))
+
+
+def test_sklearn_estimators_without_sklearn_name_the_extra(monkeypatch):
+    import importlib
+
+    monkeypatch.delitem(sys.modules, "chainrule.interop.sklearn", raising=False)
+    monkeypatch.delitem(sys.modules, "chainrule.sklearn", raising=False)
+    for name in [name for name in sys.modules if name == "sklearn" or name.startswith("sklearn.")] + ["sklearn"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ImportError, match=r'pip install "chainrule\[sklearn\]"'):
+        importlib.import_module("chainrule.interop.sklearn")
+    with pytest.raises(ImportError, match=r'pip install "chainrule\[sklearn\]"'):
+        importlib.import_module("chainrule.sklearn")
