@@ -10,8 +10,16 @@ same have the same names and defaults, and so do the fitted attributes (``classe
 gradient-check, trace, save, or hand to ``chainrule.interop.torch.to_torch``.
 
 What differs from MLP*: weights start He-normal, as in the guide; ``solver`` is ``"sgd"`` (with classical,
-not Nesterov, ``momentum``) or ``"adam"``; the learning rate is constant; the regressor's loss is chainrule's
-MSE, the plain mean of squared errors (MLPRegressor halves it); and ``dtype="float32"`` trains in float32.
+not Nesterov, ``momentum``) or ``"adam"``; the learning rate is constant; ``dtype="float32"`` trains in
+float32; and the losses are chainrule's, which are means over every output:
+
+- classes: softmax cross-entropy over one output per class (also two outputs for a binary problem, where
+  MLPClassifier uses one logistic output) -- the same loss MLPClassifier reports for three or more classes;
+- multilabel: binary cross-entropy averaged over samples *and* labels (MLPClassifier sums over labels);
+- regression: MSE, mean((p - y)**2) (MLPRegressor reports half of it).
+
+tests/interop/test_interop_sklearn.py measures these: from the same weights, one epoch of plain SGD gives
+MLP*'s weights to 1e-12 (with the learning rate scaled by the factor above where there is one).
 
 scikit-learn is optional: ``pip install "chainrule[sklearn]"``.
 """
@@ -289,9 +297,12 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
     and ``best_validation_score_`` (accuracy on the held-out ``validation_fraction``).
 
     >>> from chainrule.interop.sklearn import ChainruleClassifier
-    >>> clf = ChainruleClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0)
-    >>> clf.fit([[0, 0], [0, 1], [1, 0], [1, 1]], ["no", "yes", "yes", "no"]).predict([[1, 0]])
-    array(['yes'], dtype='<U3')
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> clf = ChainruleClassifier(hidden_layer_sizes=(8,), learning_rate_init=0.05, random_state=0)
+    >>> clf.fit(X, ["no", "yes", "yes", "no"]).predict(X)
+    array(['no', 'yes', 'yes', 'no'], dtype='<U3')
+    >>> clf.n_iter_, round(clf.loss_curve_[-1], 4)
+    (89, 0.0051)
     """
 
     _y_numeric = False
