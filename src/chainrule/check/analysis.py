@@ -71,6 +71,10 @@ def fmt_list(values, digits=4):
     return "[" + ", ".join(f"{v:.{digits}g}" for v in np.ravel(values)) + "]"
 
 
+def plural(n, word):
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def fmt_ratio(c):
     return f"{c:.6f}"
 
@@ -162,6 +166,8 @@ class Analysis:
         return net
 
     def exception_text(self, record):
+        if "error" not in record:
+            return self.problem(record) or "no error"
         error = record["error"]
         where = f" at line {error['line']} ({error['function']}): {error['source']}" if "line" in error else ""
         return f"{error['type']}: {error['message']}{where}"
@@ -189,6 +195,13 @@ class Analysis:
         self.check_runs()
         self.check_epochs()
         self.check_ended_early()
+        hung = [r for r in self.records.values() if "timeout" in r]
+        if hung:
+            record = hung[0]
+            where = (f"{record['probe']} #{record.get('index', 0)}" if record["probe"] != "case"
+                     else self.case_label(record.get("index", 0)))
+            self.diagnose("hangs", f"{where}: {self.problem(record)}")
+            self.result.notes.append("your code hung, so the checks after that point were not run")
         self.finish()
         return self.result
 
@@ -258,8 +271,10 @@ class Analysis:
             self.add(name, FAIL, what)
         else:
             existing.status, existing.summary = FAIL, what
-        self.failures[name] = Failure(name, f"while running probe {running.get('name')} #{running.get('index')}",
-                                      message=message)
+        where = f"probe {running.get('name')} #{running.get('index')}"
+        if running.get("name") == "case":
+            where = "forward()/backward() on " + self.case_label(running.get("index", 0))
+        self.failures[name] = Failure(name, where, message=message)
 
     # --- initial weights ---
 
@@ -391,8 +406,11 @@ class Analysis:
         else:
             diff = max(max_abs_diff([self.case_reference(i)[2]], [self.case_reference(i)[1].activations[-1]])
                        for i in right)
-            self.add("forward", PASS, f"matches chainrule on {len(right)} single examples, "
-                                      f"{len(self.spec['archs'])} networks (max |diff| {diff:.1e})")
+            self.add("forward", PASS, f"matches chainrule on {plural(len(right), 'single example')}, "
+                                      f"{self.n_archs(right)} (max |diff| {diff:.1e})")
+
+    def n_archs(self, indices):
+        return plural(len({self.spec["cases"][i]["arch"] for i in indices}), "network")
 
     def arch_list(self, indices):
         archs = []
@@ -464,11 +482,11 @@ class Analysis:
         if wrong:
             self.add("backward", FAIL, f"matches chainrule on {len(vs_chainrule)} of {ran} single examples"
                                        + (f" ({self.arch_list(vs_chainrule)})" if vs_chainrule else "")
-                                       + f"; {'raised' if raised and len(raised) == len(wrong) else 'wrong'} on "
+                                       + f"; {self.failed_how(raised, wrong)} on "
                                        + self.arch_list(sorted(wrong)))
         else:
-            self.add("backward", PASS, f"matches chainrule on all {ran} single examples, "
-                                       f"{len(self.spec['archs'])} networks")
+            self.add("backward", PASS, f"matches chainrule on all {plural(ran, 'single example')}, "
+                                       f"{self.n_archs(vs_chainrule)}")
         checked = [i for i in self.backward_right]
         n_num = len(vs_numerical)
         status = PASS if n_num == len(checked) and not raised else FAIL
@@ -477,8 +495,14 @@ class Analysis:
                                            f"{GRADCHECK_RTOL:g}*|numerical|)")
         if status == FAIL and "backward" not in self.failures:
             self.fail("gradient check", Failure("gradient check", "see backward"))
-        if wrong:
+        hung = [i for i in raised if "timeout" in self.records[("case", i)]]
+        if wrong and not hung:
             self.explain_backward(raised)
+
+    def failed_how(self, raised, wrong):
+        if any("timeout" in self.records[("case", i)] for i in raised):
+            return "did not finish"
+        return "raised" if raised and len(raised) == len(wrong) else "wrong"
 
     def explain_backward(self, raised):
         cases = [i for i in self.single_cases() if i in self.backward_right or i in raised]
@@ -517,7 +541,8 @@ class Analysis:
                 self.diagnose("dropped_mean", self.dropped_mean_evidence(cases))
             if mistake.key:
                 evidence = (f"your gradients equal, to 1e-9, those of the guide's backward() with this mistake"
-                            f"{'' if mean else ' (and the 1/n dropped)'} on all {numeric} examples where it runs")
+                            f"{'' if mean else ' (and the 1/n dropped)'} on "
+                            f"{'all ' if numeric > 1 else ''}{plural(numeric, 'example')} where it runs")
                 if both_raise:
                     record = self.records[("case", both_raise[0])]
                     evidence += (f"; where it cannot run ({self.arch_list(both_raise)}) yours raises too: "
@@ -619,8 +644,13 @@ class Analysis:
             case = self.spec["cases"][index]
             n, n_out = len(case["x"]), self.arch(case["arch"])["sizes"][-1]
             if output is None or np.shape(output) != (n, n_out):
-                unsupported.append((index, self.problem(record) if output is None else
-                                    f"forward() returned shape {np.shape(output)}, not ({n}, {n_out})"))
+                error = record.get("error", {})
+                shape = f"({n}, {self.arch(case['arch'])['sizes'][0]})"
+                unsupported.append((index, f"forward() of a {shape} batch raised {error.get('type')} at line "
+                                           f"{error.get('line')}: {error.get('source')}" if output is None and
+                                    "line" in error else
+                                    f"forward() of a {shape} batch: " + (self.problem(record) or "") if output is None
+                                    else f"forward() of a {shape} batch returned shape {np.shape(output)}"))
                 continue
             if net is None or not np.allclose(output, net.activations[-1], rtol=EXACT_RTOL, atol=EXACT_ATOL):
                 wrong.append(index)
@@ -779,7 +809,8 @@ class Analysis:
             failed = True
             lines.append(f"{self.arch(run['arch'])['sizes']}: {first:.4f} -> {last:.4f} "
                          f"(chainrule {ref_first:.4f} -> {ref_last:.4f})")
-            if not np.isfinite(last) or last > first:
+            backward_right = bool(self.backward_right) and all(self.backward_right.values())
+            if (not np.isfinite(last) or last > first) and backward_right:
                 self.diagnose("update_added", f"training {label}: the mean loss ROSE from {first:.4f} to "
                                               f"{last:.4f} in {passes} passes (chainrule: fell to {ref_last:.4f})")
             rows = [(f"pass {p + 1}", float(np.mean(mine[p])), float(np.mean(ref[p])))

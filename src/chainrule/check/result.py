@@ -121,7 +121,7 @@ def render(result, show_printed=5):
         lines.append("")
     if result.printed:
         printed = result.printed.splitlines()
-        lines.append(f"Your code printed {len(printed)} line(s) while it was checked"
+        lines.append(f"Your code printed (or warned) {len(printed)} line(s) while it was checked"
                      + (f"; the first {show_printed}:" if len(printed) > show_printed else ":"))
         lines += [f"  | {line}" for line in printed[:show_printed]]
         lines.append("")
