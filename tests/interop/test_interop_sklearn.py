@@ -215,3 +215,16 @@ def test_pipeline_and_grid_search_on_the_mnist_sample():
     assert grid.best_estimator_.named_steps["net"].network_.layer_sizes == [784, 32, 10]
     # a clone is unfitted and keeps the hyperparameters
     assert not hasattr(clone(grid.best_estimator_).named_steps["net"], "network_")
+
+
+def test_warm_start_continues_and_refuses_a_different_network():
+    X, y = blobs()
+    clf = ChainruleClassifier(hidden_layer_sizes=(8,), max_iter=5, warm_start=True, random_state=0).fit(X, y)
+    first_curve = list(clf.loss_curve_)
+    clf.fit(X, y)
+    assert clf.n_iter_ == 10 and clf.loss_curve_[:5] == first_curve
+    clf.set_params(hidden_layer_sizes=(9,))
+    with pytest.raises(ConfigError, match=r"hidden_layer_sizes=\(8,\).*now say \(9,\)"):
+        clf.fit(X, y)
+    clf.set_params(warm_start=False).fit(X, y)
+    assert clf.n_iter_ == 5 and clf.network_.layer_sizes == [4, 9, 3]

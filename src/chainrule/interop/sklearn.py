@@ -162,6 +162,8 @@ class _ChainruleMLP(BaseEstimator):
     def _fit(self, X, y, incremental, classes=None):
         hidden_sizes = self._check_params()
         first = not hasattr(self, "network_") or not (incremental or self.warm_start)
+        if not first:
+            self._check_same_network(hidden_sizes)
         X, y = validate_data(self, X, y, reset=first, multi_output=True, y_numeric=self._y_numeric,
                              dtype=_DTYPES[self.dtype])
         Y = self._encode_targets(y, first, classes)
@@ -185,6 +187,7 @@ class _ChainruleMLP(BaseEstimator):
             best_weights = self.network_.copy_weights()
             batch_size = min(batch_size, len(X))
 
+        self._no_improvement_count = 0
         for _ in range(self.max_iter):
             self._run_epoch(X, Y, batch_size)
             if early_stopping:
@@ -218,6 +221,17 @@ class _ChainruleMLP(BaseEstimator):
         if early_stopping:
             self.network_.set_weights(best_weights)
         return self
+
+    def _check_same_network(self, hidden_sizes):
+        net = self.network_
+        wanted = (hidden_sizes, _ACTIVATIONS[self.activation], np.dtype(_DTYPES[self.dtype]))
+        have = (net.layer_sizes[1:-1], net.activation_names[0] if hidden_sizes else _ACTIVATIONS[self.activation],
+                net.dtype)
+        if wanted != have:
+            raise ConfigError(f"warm_start/partial_fit continue the fitted network (hidden_layer_sizes="
+                              f"{tuple(have[0])}, activation={have[1]!r}, dtype={have[2].name!r}), but the "
+                              f"parameters now say {tuple(wanted[0])}, {wanted[1]!r}, {wanted[2].name!r}; "
+                              f"call fit with warm_start=False to start a new one")
 
     def _run_epoch(self, X, Y, batch_size):
         net = self.network_
