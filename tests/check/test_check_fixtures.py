@@ -108,6 +108,8 @@ def test_dropped_mean_on_batches_too():
     ("mistake_extra_transpose", "extra_transpose"),
     ("mistake_wrong_layer", "wrong_layer"),
     ("mistake_forward_not_saving", "forward_not_saving"),
+    ("mistake_stale_activations", "stale_activations"),
+    ("mistake_reversed_order", "reversed_order"),
 ])
 def test_backward_mistakes_are_named(name, key):
     result = checked(name)
@@ -164,3 +166,14 @@ def test_no_shuffling_between_epochs():
     assert result.failed == ["shuffling"]
     assert result.first_failure.message.splitlines() == [f"epoch {e}: " + ", ".join(map(str, range(12)))
                                                          for e in (1, 2, 3)]
+
+
+def test_stale_activations_are_read_off_the_growing_list():
+    evidence = checked("mistake_stale_activations").diagnoses[0].evidence
+    assert evidence.startswith("self.activations had 3 entries after one forward() and 6 after two")
+
+
+def test_a_class_without_the_guides_attributes_is_told_what_is_expected():
+    result = checked("api_other_names")
+    assert result.check_named("initial weights").status == "FAIL"
+    assert "no list self.weights" in result.first_failure.message

@@ -302,7 +302,13 @@ class Analysis:
                 differ.append((k, weights, guide_w))
         n = len(self.spec["archs"])
         if errors:
-            self.add("initial weights", FAIL, f"Network(layer_sizes, seed) raised on {len(errors)} of {n} networks")
+            error = self.records[("init", errors[0])].get("error", {})
+            if error.get("type") == "LearnerAPIError":
+                self.add("initial weights", FAIL, "your Network does not keep the guide's self.weights and "
+                                                  "self.biases lists")
+            else:
+                self.add("initial weights", FAIL, f"Network(layer_sizes, seed) raised on {len(errors)} of {n} "
+                                                  f"networks")
         elif shapes:
             k, mine, guide = shapes[0]
             self.add("initial weights", FAIL, f"weights of {self.arch_label(k)} have shapes {mine}; the guide's are "
@@ -429,7 +435,8 @@ class Analysis:
 
     def check_backward(self):
         vs_chainrule, vs_numerical, raised, ran = [], [], [], 0
-        table = None
+        table = gc_table = None
+        no_numerical = []
         for index in self.single_cases():
             record, net, output = self.case_reference(index)
             if record is None or output is None or not self.forward_ok.get(index):
@@ -457,6 +464,15 @@ class Analysis:
                 num_flat = list(numerical[0]) + [np.ravel(b) for b in numerical[1]]
                 if close(mine, num_flat, GRADCHECK_RTOL, GRADCHECK_ATOL):
                     vs_numerical.append(index)
+                elif gc_table is None and same_shapes(mine, num_flat):
+                    n_layers = len(ref_w)
+                    rows = [(*row, row[1] - row[2] if None not in row[1:] else None)
+                            for row in param_rows([(mine[:n_layers], mine[n_layers:]),
+                                                   (num_flat[:n_layers], num_flat[n_layers:])])]
+                    gc_table = Failure("gradient check", self.case_label(index),
+                                       ("yours", "finite diff.", "difference"), rows)
+            else:
+                no_numerical.append((index, self.problem(record)))
             if not right and table is None:
                 n_layers = len(ref_w)
                 columns = [(mine[:n_layers], mine[n_layers:]) if same_shapes(mine, ref) else None,
@@ -487,14 +503,19 @@ class Analysis:
         else:
             self.add("backward", PASS, f"matches chainrule on all {plural(ran, 'single example')}, "
                                        f"{self.n_archs(vs_chainrule)}")
-        checked = [i for i in self.backward_right]
         n_num = len(vs_numerical)
-        status = PASS if n_num == len(checked) and not raised else FAIL
-        self.add("gradient check", status, f"central differences of {self.loss_words}: agree on {n_num} of "
-                                           f"{ran} single examples (|diff| < {GRADCHECK_ATOL:g} + "
-                                           f"{GRADCHECK_RTOL:g}*|numerical|)")
-        if status == FAIL and "backward" not in self.failures:
-            self.fail("gradient check", Failure("gradient check", "see backward"))
+        available = len(self.backward_right) - len(no_numerical)
+        tolerance = f"|diff| < {GRADCHECK_ATOL:g} + {GRADCHECK_RTOL:g}*|numerical|"
+        if available == 0:
+            why = f": {no_numerical[0][1]}" if no_numerical and no_numerical[0][1] else ""
+            self.add("gradient check", SKIP if not raised else FAIL,
+                     f"no finite differences of {self.loss_words}{why}")
+        else:
+            status = PASS if n_num == available and not raised else FAIL
+            self.add("gradient check", status, f"central differences of {self.loss_words}: agree on {n_num} of "
+                                               f"{available + len(raised)} single examples ({tolerance})")
+        if gc_table is not None:
+            self.fail("gradient check", gc_table)
         hung = [i for i in raised if "timeout" in self.records[("case", i)]]
         if wrong and not hung:
             self.explain_backward(raised)
@@ -516,6 +537,17 @@ class Analysis:
                 self.diagnose("forward_not_saving",
                               f"backward() raised {self.exception_text(record)}; after forward(x) your Network "
                               f"has no new attributes (it has only: {', '.join(record.get('attributes_after', []))})")
+                return
+        # forward() appending to lists it never empties: backward() indexes the first call's values
+        for index in cases:
+            record = self.records[("case", index)]
+            first, second = record.get("lists_after_first_forward", {}), record.get("lists_after_second_forward", {})
+            grew = [name for name in first if second.get(name, 0) > first[name]]
+            if grew:
+                name = grew[0]
+                self.diagnose("stale_activations", f"self.{name} had {first[name]} entries after one forward() "
+                                                   f"and {second[name]} after two: forward() appends to it "
+                                                   f"without starting it afresh")
                 return
         # stale activations: the gradients are those of the decoy input forward() saw first
         stale = 0
@@ -610,6 +642,20 @@ class Analysis:
         return text
 
     def explain_by_layer(self, cases, raised):
+        reversed_ok = 0
+        for index in cases:
+            if index in raised or self.backward_right.get(index):
+                continue
+            record, net, _ = self.case_reference(index)
+            w, b = net.backward(np.array(self.spec["cases"][index]["target"]))
+            mine = self.grads_of(record)
+            if close(list(mine[0][::-1]) + [np.ravel(g) for g in mine[1][::-1]], list(w) + list(b),
+                     EXACT_RTOL, EXACT_ATOL):
+                reversed_ok += 1
+        if reversed_ok and reversed_ok == len([i for i in cases if i not in raised and not self.backward_right[i]]):
+            self.diagnose("reversed_order", f"on {plural(reversed_ok, 'example')}, your lists read backwards "
+                                            f"equal chainrule's gradients exactly")
+            return
         for index in cases:
             if index in raised:
                 record = self.records[("case", index)]

@@ -104,6 +104,12 @@ CATALOGUE = {
         "the guide's MSE averages the squared errors over all elements",
         "Section 1, Mean Squared Error (MSE)",
     ),
+    "reversed_order": (
+        "the gradient lists are in reverse order (output layer first)",
+        "backward() returns weight_grads[i] for self.weights[i]: layer 1 first. Fill the lists by index "
+        "(weight_grads = [None] * n_layers; weight_grads[i] = ...) rather than appending while going backwards",
+        "Section 2, Implementing backward() (weight_grads = [None] * n_layers)",
+    ),
     "backward_wrong": (
         "backward() does not compute the gradient of the loss",
         "none of the usual mistakes reproduces your numbers exactly; compare layer by layer with the "

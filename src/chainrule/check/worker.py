@@ -272,7 +272,15 @@ class Learner:
         return self.train_epoch_function(net, X, Y, learning_rate, batch_size)
 
 
+class LearnerAPIError(Exception):
+    """The learner's class does not follow the guide's API (attribute names, return values)."""
+
+
 def params(net):
+    for name in ("weights", "biases"):
+        if not isinstance(getattr(net, name, None), (list, tuple)):
+            raise LearnerAPIError(f"your Network has no list self.{name}; the guide keeps one array per layer in "
+                                  f"self.weights (W of shape (n_out, n_in)) and self.biases")
     return [np.array(W, dtype=np.float64) for W in net.weights], [np.array(b, dtype=np.float64) for b in net.biases]
 
 
@@ -305,23 +313,39 @@ def probe_init(learner, arch):
     return {"weights": encode(W), "biases": encode(b), "repeatable": same, "ctor": learner.ctor}
 
 
+def list_lengths(net):
+    return {name: len(value) for name, value in vars(net).items()
+            if isinstance(value, list) and name not in ("weights", "biases")}
+
+
+def gradients_returned(grads):
+    """The guide's backward() returns (weight_grads, bias_grads)."""
+    if not isinstance(grads, (tuple, list)) or len(grads) != 2:
+        text = repr(grads)
+        raise LearnerAPIError(f"backward() returned {text[:80]}{'...' if len(text) > 80 else ''}; the guide's "
+                              f"backward(target) returns (weight_grads, bias_grads), two lists")
+    return grads
+
+
 def probe_case(learner, arch, case, record):
     net = learner.make(arch["sizes"], arch["seed"])
     x, target = np.array(case["x"]), np.array(case["target"])
     W, b = params(net)
     record["weights"], record["biases"] = encode(W), encode(b)
     before = sorted(vars(net))
+    record["stage"] = "forward"
     if case.get("decoy") is not None:
         net.forward(np.array(case["decoy"]))
+        record["lists_after_first_forward"] = list_lengths(net)
     output = net.forward(x.copy())
     record["output"] = encode(output)
     record["attributes_before"] = before
     record["attributes_after"] = sorted(vars(net))
+    record["lists_after_second_forward"] = list_lengths(net)
     record["stage"] = "loss"
     record["loss"] = float(learner.loss(np.asarray(output, dtype=np.float64), target))
     record["stage"] = "backward"
-    grads = net.backward(target.copy())
-    weight_grads, bias_grads = grads
+    weight_grads, bias_grads = gradients_returned(net.backward(target.copy()))
     record["weight_grads"], record["bias_grads"] = encode(list(weight_grads)), encode(list(bias_grads))
     record["stage"] = "numerical"
     numerical_w, numerical_b = numerical_gradients(net, learner, x, target)
@@ -335,7 +359,7 @@ def probe_step(learner, arch, step, record):
     net = learner.make(arch["sizes"], arch["seed"])
     record["stage"] = "backward"
     net.forward(x.copy())
-    weight_grads, bias_grads = net.backward(target.copy())
+    weight_grads, bias_grads = gradients_returned(net.backward(target.copy()))
     record["own_weight_grads"], record["own_bias_grads"] = encode(list(weight_grads)), encode(list(bias_grads))
     net = learner.make(arch["sizes"], arch["seed"])
     W, b = params(net)
