@@ -11,6 +11,10 @@ Backward, the guide's five steps:
 One example is a vector; a batch is a matrix with one example per row, and then
 steps 3 and 4 sum over the rows (the loss is already a mean, so its gradient
 carries the 1/batch).
+
+Training (``reuse=True``) computes the same numbers into arrays the layer keeps
+from one batch to the next, so a training step allocates no new arrays: z, a and
+delta are then overwritten by the next batch (copy them to keep them).
 """
 import numpy as np
 
@@ -23,23 +27,47 @@ class Dense:
         self.activation = activation
         self.a_prev = self.z = self.a = None
         self.grad_a = self.delta = None
+        self._kept = {}
 
-    def forward(self, a_prev, W, b):
+    def _array(self, name, shape, dtype, reuse):
+        """The array kept under ``name`` when ``reuse``, (re)made if the shape or dtype changed; else None,
+        which tells NumPy to make a new one."""
+        if not reuse:
+            return None
+        kept = self._kept.get(name)
+        if kept is None or kept.shape != shape or kept.dtype != dtype:
+            kept = self._kept[name] = np.empty(shape, dtype)
+        return kept
+
+    def forward(self, a_prev, W, b, reuse=False):
         self.a_prev = a_prev
-        self.z = a_prev @ W.T + b
-        self.a = self.activation.forward(self.z)
+        shape = a_prev.shape[:-1] + W.shape[:1]
+        z = np.matmul(a_prev, W.T, out=self._array("z", shape, W.dtype, reuse))
+        z += b
+        self.z = z
+        self.a = self.activation.forward_into(z, self._array("a", shape, W.dtype, reuse))
         return self.a
 
-    def backward(self, grad_a, W, need_grad_a_prev=True):
-        """Return (dL/dW, dL/db, dL/da_prev); dL/da_prev is None when the layer below is the input."""
-        self.grad_a = grad_a                                   # step 1
-        delta = self.activation.backward(self.a, grad_a)       # step 2
+    def backward(self, grad_a, W, need_grad_a_prev=True, reuse=False, reuse_gradients=None):
+        """Return (dL/dW, dL/db, dL/da_prev); dL/da_prev is None when the layer below is the input.
+        ``reuse_gradients`` (default: ``reuse``) also keeps dL/dW and dL/db from batch to batch."""
+        reuse_gradients = reuse if reuse_gradients is None else reuse_gradients
+        self.grad_a = grad_a                                                             # step 1
+        delta = self.activation.backward_into(self.a, grad_a,
+                                              self._array("delta", self.a.shape, W.dtype, reuse))  # step 2
         self.delta = delta
         if delta.ndim == 1:
-            weight_grad = np.outer(delta, self.a_prev)         # step 3
-            bias_grad = delta.copy()                           # step 4
+            weight_grad = np.outer(delta, self.a_prev)                                   # step 3
+            bias_grad = delta.copy()                                                     # step 4
         else:
-            weight_grad = delta.T @ self.a_prev
-            bias_grad = delta.sum(axis=0)
-        grad_a_prev = delta @ W if need_grad_a_prev else None  # step 5: W.T @ delta, per row
+            out = self._array("weight_grad", W.shape, W.dtype, reuse_gradients)
+            if len(delta) == 1:   # a batch of one: the outer product itself (BLAS is slow at rank-1 products)
+                weight_grad = np.multiply(delta.T, self.a_prev, out=out)
+            else:
+                weight_grad = np.matmul(delta.T, self.a_prev, out=out)
+            bias_grad = np.add.reduce(delta, axis=0,
+                                      out=self._array("bias_grad", W.shape[:1], W.dtype, reuse_gradients))
+        grad_a_prev = None
+        if need_grad_a_prev:                                                             # step 5: W.T @ delta, per row
+            grad_a_prev = np.matmul(delta, W, out=self._array("grad_a_prev", self.a_prev.shape, W.dtype, reuse))
         return weight_grad, bias_grad, grad_a_prev

@@ -30,6 +30,15 @@ def mse_gradient(predictions, targets):
     return (2.0 / predictions.size) * (predictions - targets)
 
 
+def mse_value_and_gradient(predictions, targets, out=None):
+    """Both at once from one difference; ``out`` (shaped like predictions) receives the gradient."""
+    diff = np.subtract(predictions, targets, out=out)
+    flat = diff.reshape(-1)
+    value = np.dot(flat, flat) / diff.size      # the mean of diff**2, as one BLAS dot
+    diff *= 2.0 / diff.size
+    return value, diff
+
+
 def cross_entropy_value(predictions, targets):
     eps = _eps(predictions.dtype)
     p = np.clip(predictions, eps, 1 - eps)
@@ -77,6 +86,10 @@ class Loss:
         self.value = value
         self.gradient = gradient
 
+    def value_and_gradient(self, predictions, targets, out=None):
+        """``(value, gradient)`` for the training step; a loss that can writes the gradient into ``out``."""
+        return self.value(predictions, targets), self.gradient(predictions, targets)
+
     def prepare_targets(self, targets, predictions, name="target"):
         """Validate ``targets`` against ``predictions`` once, at the boundary; return a float array."""
         targets = as_float_array(targets, name, dtype=predictions.dtype)
@@ -92,6 +105,9 @@ class MSE(Loss):
 
     def __init__(self):
         super().__init__(mse_value, mse_gradient)
+
+    def value_and_gradient(self, predictions, targets, out=None):
+        return mse_value_and_gradient(predictions, targets, out)
 
 
 class CrossEntropy(Loss):

@@ -4,13 +4,38 @@ Same names and meanings as the guide, plus what it leaves out: batches of
 examples computed with matrix products, a choice of activations and losses,
 float32, and randomness that never touches NumPy's global state.
 """
+import contextlib
+
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
 from .activations import get_activation
 from .layers import Dense
 from .losses import get_loss
-from .validation import as_float_array, check_input, check_positive
+from .validation import as_float_array, check_finite, check_input, check_positive
+
+#: Below this many multiply-adds in one matrix product, a second BLAS thread costs more in hand-offs
+#: than it saves (and on a busy machine far more): training then runs BLAS on one thread.
+#: Measured on 2 cores in docs/performance.md; batch 32 on [784, 64, 10] is 1.6 million.
+SMALL_PRODUCT = 8_000_000
+
+_blas = {}
+
+
+def blas_threads(batch_size, layer_sizes):
+    """A context manager for a training loop: BLAS on one thread when every product of a batch is
+    small (see ``SMALL_PRODUCT``), else left as it is. Does nothing without threadpoolctl."""
+    largest = batch_size * max(n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+    if largest >= SMALL_PRODUCT:
+        return contextlib.nullcontext()
+    if "controller" not in _blas:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _blas["controller"] = ThreadpoolController()
+        except Exception:  # threadpoolctl missing or unable to inspect this process: leave BLAS alone
+            _blas["controller"] = None
+    controller = _blas["controller"]
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
 
 
 def guide_initial_weights(layer_sizes, rng):
@@ -97,10 +122,10 @@ class Network:
         check_input(x, self.layer_sizes[0])
         return self._forward(x)
 
-    def _forward(self, x):
+    def _forward(self, x, reuse=False):
         a = x
         for layer, W, b in zip(self.layers, self.weights, self.biases):
-            a = layer.forward(a, W, b)
+            a = layer.forward(a, W, b, reuse)
         self.activations = [x] + [layer.a for layer in self.layers]
         self.z_values = [layer.z for layer in self.layers]
         return a
@@ -114,13 +139,17 @@ class Network:
         return self._backward(target)
 
     def _backward(self, target):
+        grad_a = self.loss.gradient(self.activations[-1], target)
+        return self._backpropagate(grad_a)
+
+    def _backpropagate(self, grad_a, reuse=False, reuse_gradients=False):
+        """From dL/da of the output layer down to the first layer: ``(weight_grads, bias_grads)``."""
         n_layers = len(self.layers)
         weight_grads = [None] * n_layers
         bias_grads = [None] * n_layers
-        grad_a = self.loss.gradient(self.activations[-1], target)
         for i in range(n_layers - 1, -1, -1):
             weight_grads[i], bias_grads[i], grad_a = self.layers[i].backward(
-                grad_a, self.weights[i], need_grad_a_prev=i > 0)
+                grad_a, self.weights[i], need_grad_a_prev=i > 0, reuse=reuse, reuse_gradients=reuse_gradients)
         return weight_grads, bias_grads
 
     def loss_value(self, x, target):
@@ -139,41 +168,67 @@ class Network:
 
     def loss_and_gradients(self, X, Y):
         """Loss and gradients for a batch whose inputs and targets are already checked (``prepare_data``):
-        the hot path that ``train_epoch`` and ``chainrule.training.fit`` share."""
-        prediction = self._forward(X)
-        loss = float(self.loss.value(prediction, Y))
-        weight_grads, bias_grads = self._backward(Y)
-        return loss, weight_grads, bias_grads
+        the hot path that ``train_epoch`` and ``chainrule.training.fit`` share.
+
+        ``X`` may be in any real dtype (``prepare_data`` keeps the data as given): the batch is converted
+        here. The gradients are new arrays, yours to keep; the layers' z, a and delta are arrays reused
+        by the next batch."""
+        return self._loss_and_gradients(X, Y, reuse_gradients=False)
+
+    def _loss_and_gradients(self, X, Y, reuse_gradients):
+        if X.dtype != self.dtype:
+            X = X.astype(self.dtype)
+        prediction = self._forward(X, reuse=True)
+        out = self.layers[-1]._array("loss_gradient", prediction.shape, self.dtype, reuse=True)
+        loss, grad_a = self.loss.value_and_gradient(prediction, Y, out=out)
+        weight_grads, bias_grads = self._backpropagate(grad_a, reuse=True, reuse_gradients=reuse_gradients)
+        return float(loss), weight_grads, bias_grads
 
     def _train_step(self, prediction, target, learning_rate):
         loss = float(self.loss.value(prediction, target))
         weight_grads, bias_grads = self._backward(target)
-        for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
-            W -= learning_rate * dW
-            b -= learning_rate * db
+        self._descend(weight_grads, bias_grads, learning_rate)
         return loss
+
+    def _descend(self, weight_grads, bias_grads, learning_rate):
+        """W -= learning_rate * dW for every parameter; the gradients (ours, not the caller's) are
+        scaled in place."""
+        for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
+            dW *= learning_rate
+            W -= dW
+            db *= learning_rate
+            b -= db
 
     def train_epoch(self, X, y, learning_rate, batch_size=32, shuffle=True):
         """One pass over ``X`` (one example per row) in mini-batches, each a single averaged-gradient
-        update (the guide's ``train_epoch``, computed batch-at-once). Returns the mean loss per example."""
+        update (the guide's ``train_epoch``, computed batch-at-once). Returns the mean loss per example.
+
+        ``X`` is never copied whole: each batch is gathered (and converted to the network's dtype)
+        on its own, so ``X`` may be kept as float32 or even uint8 to save memory."""
         learning_rate = check_positive(learning_rate, "learning_rate")
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         X, Y = self.prepare_data(X, y)
         n = len(X)
-        order = self.rng.permutation(n) if shuffle else np.arange(n)
+        order = self.rng.permutation(n) if shuffle else None
         total = 0.0
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            loss, weight_grads, bias_grads = self.loss_and_gradients(X[idx], Y[idx])
-            for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
-                W -= learning_rate * dW
-                b -= learning_rate * db
-            total += loss * len(idx)
+        with blas_threads(batch_size, self.layer_sizes):
+            for start in range(0, n, batch_size):
+                idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
+                X_batch, Y_batch = X[idx], Y[idx]
+                loss, weight_grads, bias_grads = self._loss_and_gradients(X_batch, Y_batch, reuse_gradients=True)
+                self._descend(weight_grads, bias_grads, learning_rate)
+                total += loss * len(X_batch)
         return total / n
 
     def prepare_data(self, X, y):
-        """Check a data set once: ``X`` (n, n_in) and targets fitting the loss; returns arrays in the net's dtype."""
-        X = as_float_array(X, "X", self.dtype)
+        """Check a data set once: ``X`` (n, n_in) and targets fitting the loss. Targets come back in the
+        net's dtype; ``X`` comes back as given when it is already a NumPy array of real numbers (float32
+        data for a float64 net, say, is converted batch by batch, never copied whole), else converted."""
+        if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
+            if X.dtype.kind == "f":
+                _check_finite_in_chunks(X, "X")
+        else:
+            X = as_float_array(X, "X", self.dtype)
         if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
             raise ShapeError(f"X must have shape (n_examples, {self.layer_sizes[0]}), got {X.shape}")
         if len(X) == 0:
@@ -233,3 +288,11 @@ class Network:
         clone.rng.set_state(self.rng.get_state())
         clone.activations = clone.z_values = None
         return clone
+
+
+def _check_finite_in_chunks(X, name, rows=1024):
+    """``check_finite`` a block of rows at a time, so checking 60,000 images does not hold a second
+    60,000-row array of booleans; the error, if any, comes from checking the whole array."""
+    for start in range(0, len(X), rows):
+        if not np.isfinite(X[start:start + rows]).all():
+            check_finite(X, name)
