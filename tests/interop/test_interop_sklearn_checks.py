@@ -8,6 +8,8 @@ Checks that report a skip, and why that is right:
 - check_dataframe_column_names_consistency and the pandas variants of the "data not an array" checks skip
   only if pandas is not installed (they run, and pass, when it is).
 
+Expected to fail, for the float32 regressor only: check_regressor_multioutput (see expected_failures).
+
 ConvergenceWarning is silenced: the checks fit tiny data sets with the default max_iter and tol, and the
 estimators say, as MLPClassifier does, when training stopped at max_iter.
 """
@@ -22,11 +24,24 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from chainrule.sklearn import ChainruleClassifier, ChainruleRegressor  # noqa: E402
 
-ESTIMATORS = [ChainruleClassifier(random_state=0), ChainruleRegressor(random_state=0)]
+ESTIMATORS = [ChainruleClassifier(random_state=0), ChainruleRegressor(random_state=0),
+              # the other code paths: training in float32, and SGD with momentum
+              ChainruleClassifier(random_state=0, dtype="float32"), ChainruleRegressor(random_state=0, dtype="float32"),
+              ChainruleClassifier(random_state=0, solver="sgd", activation="tanh"),
+              ChainruleRegressor(random_state=0, solver="sgd", activation="logistic")]
+
+
+def expected_failures(estimator):
+    if isinstance(estimator, ChainruleRegressor) and estimator.dtype == "float32":
+        return {"check_regressor_multioutput":
+                "it requires float64 predictions; dtype='float32' computes, and so predicts, in float32. "
+                "Upcasting would only fail check_methods_subset_invariance instead: float32 products of a "
+                "batch and of single rows differ by ~1e-7 relative, beyond that check's float64 tolerance."}
+    return {}
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(ESTIMATORS)
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
