@@ -101,3 +101,11 @@ def test_the_mistake_models_reduce_to_chainrule():
     W2, b2 = model_gradients(net.weights, net.biases, x, t, no_mistake, mean=False)
     for mine, ref in zip(W2 + b2, W + b):
         np.testing.assert_allclose(mine, 2 * ref, rtol=1e-12, atol=1e-15)
+
+
+def test_the_module_is_callable_as_chainrule_check():
+    import chainrule.check
+
+    result = chainrule.check(FIXTURES / "mistake_no_shuffle.py")
+    assert result.diagnosis_keys == ["no_shuffle"]
+    assert chainrule.check.check is chainrule.check.check_implementation

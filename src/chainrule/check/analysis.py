@@ -329,8 +329,8 @@ class Analysis:
             self.diagnose("different_init", f"{self.arch_label(k)}: your W1[0] = {fmt_list(mine[0][0])}, the "
                                             f"guide's {fmt_list(guide[0][0])}{scale}")
         else:
-            self.add("initial weights", PASS, f"identical to the guide's (np.random.seed(seed), then "
-                                              f"randn(n_out, n_in) * sqrt(2/n_in)) on all {len(same)} networks")
+            self.add("initial weights", PASS, f"the guide's on all {len(same)} networks: np.random.seed(seed), "
+                                              f"randn(n_out, n_in) * sqrt(2/n_in), zero biases")
 
     # --- the loss ---
 
@@ -434,6 +434,7 @@ class Analysis:
         return (weights, biases) if weights is not None and biases is not None else None
 
     def check_backward(self):
+        tolerance = f"|diff| < {GRADCHECK_ATOL:g} + {GRADCHECK_RTOL:g}*|numerical|"
         vs_chainrule, vs_numerical, raised, ran = [], [], [], 0
         table = gc_table = None
         no_numerical = []
@@ -470,7 +471,8 @@ class Analysis:
                             for row in param_rows([(mine[:n_layers], mine[n_layers:]),
                                                    (num_flat[:n_layers], num_flat[n_layers:])])]
                     gc_table = Failure("gradient check", self.case_label(index),
-                                       ("yours", "finite diff.", "difference"), rows)
+                                       ("yours", "finite diff.", "difference"), rows,
+                                       f"the check: {tolerance}")
             else:
                 no_numerical.append((index, self.problem(record)))
             if not right and table is None:
@@ -505,20 +507,24 @@ class Analysis:
                                        f"{self.n_archs(vs_chainrule)}")
         n_num = len(vs_numerical)
         available = len(self.backward_right) - len(no_numerical)
-        tolerance = f"|diff| < {GRADCHECK_ATOL:g} + {GRADCHECK_RTOL:g}*|numerical|"
         if available == 0:
             why = f": {no_numerical[0][1]}" if no_numerical and no_numerical[0][1] else ""
             self.add("gradient check", SKIP if not raised else FAIL,
                      f"no finite differences of {self.loss_words}{why}")
         else:
             status = PASS if n_num == available and not raised else FAIL
-            self.add("gradient check", status, f"central differences of {self.loss_words}: agree on {n_num} of "
-                                               f"{available + len(raised)} single examples ({tolerance})")
+            self.add("gradient check", status, f"central differences of {self.loss_words} agree on {n_num} of "
+                                               f"{available + len(raised)} single examples")
         if gc_table is not None:
             self.fail("gradient check", gc_table)
         hung = [i for i in raised if "timeout" in self.records[("case", i)]]
         if wrong and not hung:
             self.explain_backward(raised)
+
+    def inherits(self, k):
+        """Words for a training result on network k that follows from backward() being wrong there."""
+        wrong = [i for i, right in self.backward_right.items() if not right and self.spec["cases"][i]["arch"] == k]
+        return ", as backward's gradients are wrong there" if wrong else ""
 
     def failed_how(self, raised, wrong):
         if any("timeout" in self.records[("case", i)] for i in raised):
@@ -692,7 +698,7 @@ class Analysis:
             if output is None or np.shape(output) != (n, n_out):
                 error = record.get("error", {})
                 shape = f"({n}, {self.arch(case['arch'])['sizes'][0]})"
-                unsupported.append((index, f"forward() of a {shape} batch raised {error.get('type')} at line "
+                unsupported.append((index, f"forward() of a {shape} batch raises {error.get('type')} at line "
                                            f"{error.get('line')}: {error.get('source')}" if output is None and
                                     "line" in error else
                                     f"forward() of a {shape} batch: " + (self.problem(record) or "") if output is None
@@ -737,7 +743,7 @@ class Analysis:
             self.add("batches", PASS, f"forward() and backward() on a batch (one example per row) match chainrule "
                                       f"on {len(right)} networks")
         elif unsupported:
-            self.add("batches", SKIP, f"one example at a time only, like the guide's code ({unsupported[0][1]})")
+            self.add("batches", SKIP, f"takes one example at a time, like the guide: {unsupported[0][1]}")
 
     # --- one update ---
 
@@ -854,7 +860,7 @@ class Analysis:
                 continue
             failed = True
             lines.append(f"{self.arch(run['arch'])['sizes']}: {first:.4f} -> {last:.4f} "
-                         f"(chainrule {ref_first:.4f} -> {ref_last:.4f})")
+                         f"(chainrule {ref_first:.4f} -> {ref_last:.4f}){self.inherits(run['arch'])}")
             backward_right = bool(self.backward_right) and all(self.backward_right.values())
             if (not np.isfinite(last) or last > first) and backward_right:
                 self.diagnose("update_added", f"training {label}: the mean loss ROSE from {first:.4f} to "
@@ -929,7 +935,7 @@ class Analysis:
                 replay_lines.append(f"{sizes}: {len(orders)} epochs match chainrule replayed in your order")
             else:
                 replay_failed = True
-                replay_lines.append(f"{sizes}: differs from epoch {first_bad + 1}")
+                replay_lines.append(f"{sizes}: differs from epoch {first_bad + 1}{self.inherits(run['arch'])}")
         if replay_lines:
             self.add("train_epoch", FAIL if replay_failed else PASS, "; ".join(replay_lines))
         self.check_shuffling(orders_seen)

@@ -1,10 +1,13 @@
 """What ``chainrule.check.check`` returns: the checks, the first failure with its numbers side by
 side, and the diagnoses, printed as a report in the guide's spirit."""
+import re
+import textwrap
 from dataclasses import asdict, dataclass, field
 
 from .diagnoses import entry
 
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
+WIDTH = 110
 
 
 @dataclass
@@ -82,6 +85,17 @@ class CheckResult:
         return render(self)
 
 
+NBSP = "\u00a0"
+
+
+def wrap(text, initial, subsequent):
+    """textwrap.wrap that never breaks inside a short (...) or [...]."""
+    protected = re.sub(r"[\[(][^\[\]()]{0,40}[\])]", lambda m: m.group(0).replace(" ", NBSP), text)
+    lines = textwrap.wrap(protected, width=WIDTH, initial_indent=initial, subsequent_indent=subsequent,
+                          break_on_hyphens=False, break_long_words=False)
+    return [line.replace(NBSP, " ") for line in lines]
+
+
 def _number(value):
     if isinstance(value, str):
         return value
@@ -92,11 +106,12 @@ def _number(value):
 
 def render(result, show_printed=5):
     lines = [f"chainrule check {result.path}: class {result.class_name or '?'}"]
-    lines += [f"  {note}" for note in result.notes]
+    for note in result.notes:
+        lines += wrap(note, "  ", "    ")
     lines.append("")
     width = max([len(c.name) for c in result.checks] + [10])
     for check in result.checks:
-        lines.append(f"  {check.status:<4}  {check.name:<{width}}  {check.summary}")
+        lines += wrap(check.summary, f"  {check.status:<4}  {check.name:<{width}}  ", " " * (width + 10))
     lines.append("")
     failure = result.first_failure
     if failure is not None:
@@ -113,11 +128,11 @@ def render(result, show_printed=5):
     if result.diagnoses:
         lines.append("Diagnosis:")
         for number, diagnosis in enumerate(result.diagnoses, 1):
-            lines.append(f"  {number}. {diagnosis.title}.")
-            lines.append(f"     Seen: {diagnosis.evidence}")
-            lines.append(f"     Why:  {diagnosis.advice}.")
-            if diagnosis.reread:
-                lines.append(f"     Reread: {diagnosis.reread}.")
+            lines.append(f"  {number}. {diagnosis.title[0].upper()}{diagnosis.title[1:]}.")
+            for label, text in (("Seen:  ", diagnosis.evidence + "."), ("Why:   ", diagnosis.advice + "."),
+                                ("Reread:", diagnosis.reread + "." if diagnosis.reread else "")):
+                if text:
+                    lines += wrap(text, f"     {label} ", " " * 13)
         lines.append("")
     if result.printed:
         printed = result.printed.splitlines()
