@@ -1,0 +1,13 @@
+"""Training: ``fit`` with optimizers, schedules, weight decay, early stopping and callbacks; ``History``;
+model files; evaluation; the MNIST practice project and its HTML report."""
+from .callbacks import Callback, EarlyStopping, EpochLogger, EvaluateOn, ProgressBar
+from .evaluation import Evaluation, evaluate
+from .fit import TrainingRun, fit
+from .history import History
+from .model_io import FORMAT_VERSION, load_model, save_model
+from .optimizers import SGD, Adam, Momentum, Optimizer, get_optimizer
+from .schedules import Constant, Cosine, Schedule, StepDecay, get_schedule
+
+__all__ = ["Adam", "Callback", "Constant", "Cosine", "EarlyStopping", "EpochLogger", "Evaluation", "EvaluateOn",
+           "FORMAT_VERSION", "History", "Momentum", "Optimizer", "ProgressBar", "SGD", "Schedule", "StepDecay",
+           "TrainingRun", "evaluate", "fit", "get_optimizer", "get_schedule", "load_model", "save_model"]

@@ -1,0 +1,78 @@
+"""Evaluating a classifier: accuracy overall and per class, the confusion matrix, the misclassified examples."""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.validation import as_float_array
+from ..errors import ShapeError
+from .metrics import EVAL_CHUNK, confusion_matrix, per_class_accuracy, predicted_classes
+
+
+def class_probabilities(net, X):
+    """Per-class confidence for each row of ``X``: the softmax for softmax cross-entropy networks, else the
+    outputs normalised to sum to 1 (sigmoid outputs are scores, not probabilities; the guide's note)."""
+    rows = []
+    for start in range(0, len(X), EVAL_CHUNK):
+        outputs = net.predict_proba(X[start:start + EVAL_CHUNK])
+        if net.loss.name != "softmax_cross_entropy":
+            outputs = np.clip(outputs, 0, None)
+            if outputs.shape[-1] == 1:
+                outputs = np.concatenate([1 - outputs, outputs], axis=-1)
+            total = outputs.sum(axis=-1, keepdims=True)
+            outputs = np.where(total > 0, outputs / np.where(total > 0, total, 1), 1.0 / outputs.shape[-1])
+        rows.append(outputs)
+    return np.concatenate(rows)
+
+
+@dataclass
+class Evaluation:
+    """The result of ``evaluate``: ``labels`` and ``predicted`` are class positions 0..k-1;
+    ``class_names`` say what each position means (e.g. the digits)."""
+
+    class_names: list
+    labels: np.ndarray = field(repr=False)
+    predicted: np.ndarray = field(repr=False)
+    confidence: np.ndarray = field(repr=False)
+    accuracy: float
+    confusion: np.ndarray = field(repr=False)
+    per_class: np.ndarray = field(repr=False)
+
+    @property
+    def misclassified(self):
+        """Indices of the wrong predictions, the most confident mistakes first."""
+        wrong = np.flatnonzero(self.predicted != self.labels)
+        return wrong[np.argsort(-self.confidence[wrong], kind="stable")]
+
+    def per_class_table(self):
+        lines = [f"{'class':>5}  {'examples':>8}  {'correct':>7}  {'accuracy':>8}"]
+        for i, name in enumerate(self.class_names):
+            total, correct = int(self.confusion[i].sum()), int(self.confusion[i, i])
+            acc = "-" if total == 0 else f"{100 * self.per_class[i]:.1f}%"
+            lines.append(f"{str(name):>5}  {total:>8}  {correct:>7}  {acc:>8}")
+        return "\n".join(lines)
+
+    def to_dict(self):
+        return {"accuracy": self.accuracy, "n_examples": int(len(self.labels)),
+                "n_misclassified": int(np.sum(self.predicted != self.labels)),
+                "class_names": [str(c) for c in self.class_names],
+                "per_class_accuracy": [None if np.isnan(a) else float(a) for a in self.per_class],
+                "confusion_matrix": self.confusion.tolist()}
+
+
+def evaluate(net, X, labels, class_names=None):
+    """Evaluate ``net`` on ``X`` (n, n_in) with integer ``labels`` (class positions 0..k-1)."""
+    X = as_float_array(X, "X", net.dtype)
+    labels = np.asarray(labels).astype(np.int64)
+    if X.ndim != 2 or len(X) != len(labels):
+        raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
+                         f"labels {labels.shape}")
+    n_classes = max(net.layer_sizes[-1], 2)
+    if class_names is None:
+        class_names = list(range(n_classes))
+    probabilities = class_probabilities(net, X)
+    predicted = predicted_classes(net.predict_proba(X)) if net.layer_sizes[-1] == 1 else \
+        np.argmax(probabilities, axis=1)
+    confidence = probabilities[np.arange(len(X)), predicted]
+    matrix = confusion_matrix(labels, predicted, n_classes)
+    return Evaluation(list(class_names), labels, predicted, confidence, float(np.mean(predicted == labels)),
+                      matrix, per_class_accuracy(matrix))

@@ -1,0 +1,98 @@
+"""Using a saved model: rebuild its test set, evaluate it with pictures, classify an image file."""
+import os
+
+import numpy as np
+
+from ..errors import DataError, ModelFileError, ShapeError
+from .evaluation import class_probabilities, evaluate
+from .model_io import load_model
+from .plots import confusion_figure, misclassified_figure, save_figure
+
+N_MISCLASSIFIED = 32
+
+
+def model_classes(net):
+    """What each output means: the digits stored in the model file, else 0..n_out-1."""
+    classes = getattr(net, "metadata", {}).get("classes")
+    return list(classes) if classes else list(range(net.layer_sizes[-1]))
+
+
+def model_test_data(net, source=None, data_dir=None):
+    """The held-out test set a project model was trained against, rebuilt from the settings in its file
+    (same data source, digits, split seed and fraction); ``source`` evaluates on other data instead."""
+    from .project import ProjectConfig, prepare_data
+
+    settings = dict(getattr(net, "metadata", {}).get("config") or {})
+    if not settings:
+        if source is None:
+            raise ModelFileError("this model file holds no training settings, so its test set is unknown: "
+                                 "pass the data to evaluate on (--source)")
+        settings = {"digits": model_classes(net)}
+    settings.update(early_stopping=None, max_train=None, dtype=net.dtype.name)
+    if source is not None:
+        settings["source"] = os.fspath(source)
+    if data_dir is not None:
+        settings["data_dir"] = data_dir
+    known = ProjectConfig.__dataclass_fields__
+    config = ProjectConfig(**{k: v for k, v in settings.items() if k in known})
+    if config.layer_sizes[0] != net.layer_sizes[0] or len(config.digits) != net.layer_sizes[-1]:
+        raise ShapeError(f"the model has {net.layer_sizes[0]} inputs and {net.layer_sizes[-1]} outputs but the "
+                         f"data gives 784 pixels and {len(config.digits)} digits {config.digits}")
+    return config, prepare_data(config)
+
+
+def evaluate_model(path, source=None, data_dir=None, out_dir=None):
+    """Load a model, evaluate it on its test set and write ``confusion_matrix.png`` and ``misclassified.png``
+    (next to the model unless ``out_dir``). Returns ``(net, evaluation, data, files)``."""
+    net = load_model(path)
+    config, data = model_test_data(net, source, data_dir)
+    evaluation = evaluate(net, data.X_test, data.labels_test, class_names=config.digits)
+    out_dir = out_dir or os.path.dirname(os.path.abspath(path))
+    names = [str(c) for c in evaluation.class_names]
+    wrong = evaluation.misclassified[:N_MISCLASSIFIED]
+    files = {
+        "confusion_matrix": save_figure(confusion_figure(evaluation.confusion, names),
+                                        os.path.join(out_dir, "confusion_matrix.png")),
+        "misclassified": save_figure(misclassified_figure(
+            data.X_test[wrong], [names[i] for i in evaluation.labels[wrong]],
+            [names[i] for i in evaluation.predicted[wrong]], evaluation.confidence[wrong],
+            n_total=len(evaluation.misclassified)),
+            os.path.join(out_dir, "misclassified.png")),
+    }
+    return net, evaluation, data, files
+
+
+def read_digit_image(path, invert="auto"):
+    """An image file as 784 grey levels in [0, 1], MNIST-style (white digit on black, 28x28).
+
+    Colour is converted to grey; other sizes are resized to 28x28. ``invert="auto"`` inverts a dark digit on a
+    light background (most drawings), judged by the border pixels. Returns ``(x, inverted)``."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            grey = image.convert("L")
+            if grey.size != (28, 28):
+                grey = grey.resize((28, 28), Image.LANCZOS)
+            pixels = np.asarray(grey, dtype=np.float64) / 255.0
+    except FileNotFoundError:
+        raise DataError(f"image file {os.fspath(path)!r} does not exist") from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise DataError(f"cannot read {os.fspath(path)!r} as an image: {exc}") from None
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    inverted = bool(border.mean() > 0.5) if invert == "auto" else bool(invert)
+    if inverted:
+        pixels = 1.0 - pixels
+    return pixels.reshape(784), inverted
+
+
+def predict_image(net, path, invert="auto"):
+    """Classify an image file: ``(predicted class name, confidence, {class: probability}, inverted)``."""
+    if net.layer_sizes[0] != 784:
+        raise ShapeError(f"the model takes {net.layer_sizes[0]} inputs, not a 28x28 image (784 pixels)")
+    x, inverted = read_digit_image(path, invert)
+    x = x.astype(net.dtype)
+    probabilities = class_probabilities(net, x[None, :])[0]
+    classes = model_classes(net)
+    best = int(np.argmax(probabilities))
+    return classes[best], float(probabilities[best]), dict(zip(classes, probabilities.tolist())), inverted
