@@ -4,7 +4,7 @@ import tempfile
 
 from matplotlib.patches import Ellipse
 
-from .figures import BACKWARD, FORWARD, UPDATE, plt
+from .figures import BACKWARD, FORWARD, UPDATE, plt, publish
 from .trace_frames import player_data
 
 PHASE_COLOR = {"start": "#444444", "forward": FORWARD, "loss": "#9467bd", "backward": BACKWARD,
@@ -80,7 +80,7 @@ def save_gif(trace, path, seconds_per_frame=1.6, dpi=80):
     os.close(fd)
     try:
         animation.save(tmp, writer=PillowWriter(fps=1.0 / seconds_per_frame), dpi=dpi)
-        os.replace(tmp, path)
+        publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)

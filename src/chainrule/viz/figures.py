@@ -14,6 +14,18 @@ MSE_COLOR = "#ff7f0e"
 CE_COLOR = "#1f77b4"
 
 
+def _umask_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def publish(tmp, path):
+    """Give ``tmp`` the mode a newly created file gets, then move it to ``path`` in one step."""
+    os.chmod(tmp, _umask_mode())
+    os.replace(tmp, path)
+
+
 def save_figure(fig, path, dpi=100):
     """Save ``fig`` to ``path`` through a temporary file in the same folder, then close it; returns ``path``."""
     path = os.fspath(path)
@@ -24,7 +36,7 @@ def save_figure(fig, path, dpi=100):
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -42,7 +54,7 @@ def write_text_atomic(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
