@@ -177,3 +177,12 @@ def test_a_class_without_the_guides_attributes_is_told_what_is_expected():
     result = checked("api_other_names")
     assert result.check_named("initial weights").status == "FAIL"
     assert "no list self.weights" in result.first_failure.message
+
+
+def test_other_initial_weights_are_a_warning_and_the_rest_uses_the_learners_weights():
+    result = checked("other_init")             # randn * 0.1, and a train_step that returns no loss
+    assert result.passed and result.exit_code == 0
+    assert result.diagnosis_keys == ["different_init"]
+    assert result.check_named("initial weights").status == "WARN"
+    assert "yours = the guide's x 0.1 everywhere" in result.check_named("initial weights").summary
+    assert all(c.status in ("PASS", "SKIP") for c in result.checks if c.name != "initial weights")

@@ -862,7 +862,7 @@ class Analysis:
             lines.append(f"{self.arch(run['arch'])['sizes']}: {first:.4f} -> {last:.4f} "
                          f"(chainrule {ref_first:.4f} -> {ref_last:.4f}){self.inherits(run['arch'])}")
             backward_right = bool(self.backward_right) and all(self.backward_right.values())
-            if (not np.isfinite(last) or last > first) and backward_right:
+            if np.isfinite(first) and (not np.isfinite(last) or last > first) and backward_right:
                 self.diagnose("update_added", f"training {label}: the mean loss ROSE from {first:.4f} to "
                                               f"{last:.4f} in {passes} passes (chainrule: fell to {ref_last:.4f})")
             rows = [(f"pass {p + 1}", float(np.mean(mine[p])), float(np.mean(ref[p])))
@@ -918,7 +918,7 @@ class Analysis:
                 after_b = [np.ravel(b) for b in as_layers(decode(record["biases_after"][epoch]))]
                 returned = decode(record["returned"][epoch])
                 same = close(after_w + after_b, net.weights + net.biases, 1e-6, 1e-9)
-                loss_same = returned is not None and np.size(returned) == 1 and \
+                loss_same = returned is None or np.size(returned) != 1 or \
                     np.isclose(float(np.ravel(returned)[0]), total / n, rtol=1e-6, atol=1e-12)
                 if not (same and loss_same) and first_bad is None:
                     first_bad = epoch

@@ -386,8 +386,17 @@ def probe_run(learner, arch, run, record):
     losses = []
     record["stage"] = "train_step"
     for _ in range(run["passes"]):
-        losses.append([float(np.asarray(net.train_step(X[i].copy(), Y[i].copy(), lr), dtype=float))
-                       for i in range(len(X))])
+        losses.append([])
+        for i in range(len(X)):
+            loss_before = float(learner.loss(np.asarray(net.forward(X[i].copy()), dtype=float), Y[i]))
+            returned = net.train_step(X[i].copy(), Y[i].copy(), lr)
+            try:
+                losses[-1].append(float(np.asarray(returned, dtype=float)) if returned is not None else None)
+            except (TypeError, ValueError):
+                losses[-1][-1:] = [None]
+            if losses[-1][-1] is None:  # train_step returns no loss: use the loss before the step
+                losses[-1][-1] = loss_before
+                record["returns_loss"] = False
         if not all(math.isfinite(v) for v in losses[-1]):
             break
     record["losses"] = losses
