@@ -373,18 +373,20 @@ class Diagnostics(Callback):
         if output["saturated"] is not None and output["saturated"] >= SATURATED_FRACTION:
             notes.append(f"the output layer is saturated ({100 * output['saturated']:.0f}% of its activations)")
         if grad_norms and max(grad_norms) == 0:
-            notes.append("every gradient is exactly 0")
-        if problems:
-            cause = "; ".join(dict.fromkeys(f["cause"] for f in problems))
+            notes.append("every weight gradient is exactly 0")
+        generic = ("check your gradients with gradient checking (chainrule.gradient_check); try a much smaller "
+                   f"learning rate (try {lr / 10:g}); check that your data is formatted correctly (shapes, "
+                   f"normalization); print out gradient magnitudes ({GUIDE})")
+        if problems:   # the first problem found is the most upstream one: blame it, give its advice
+            cause, advice = problems[0]["cause"], problems[0]["advice"]
         elif notes:
             cause = (f"the learning rate ({lr:g}) is probably too high: the updates pushed the network to a flat "
                      f"region where the gradients vanish")
+            advice = generic
         else:
             cause = (f"the learning rate ({lr:g}) may be too small, the network too small, or the data or "
                      "targets may be wrong (check shapes and labels)")
-        advice = ("check your gradients with gradient checking (chainrule.gradient_check); try a much smaller learning "
-                  f"rate (try {lr / 10:g}); check that your data is formatted correctly (shapes, normalization); "
-                  f"print out gradient magnitudes ({GUIDE})")
+            advice = generic
         first = self.initial_loss
         self._report(run, make_finding(
             "not_learning", "warning", "The network is not learning",
