@@ -120,7 +120,7 @@ class Analysis:
         self.failures = {}            # check name -> first Failure
         self.forward_ok = {}          # case index -> bool
         self.backward_right = {}      # case index -> bool (vs chainrule)
-        self.stopped = None           # (probe name, index, what happened) when the run ended early
+        self.update_rule_words = ""   # what one step showed of the update rule, for the summary
 
     # --- bookkeeping ---
 
@@ -796,8 +796,6 @@ class Analysis:
         else:
             self.add(name, PASS, f"weights after one step match chainrule on all {n} networks{how}")
 
-    update_rule_words = ""
-
     def explain_update(self, step, before_w, before_b, after_w, after_b, own, lr):
         """Read the update rule off one step: change / (-lr * your own gradient), weights and biases apart."""
         if own is None or not same_shapes(after_w, before_w) or not same_shapes(own[0], before_w):
@@ -823,9 +821,13 @@ class Analysis:
         elif c_w is not None and not near_integer(c_w, 1):
             self.diagnose("update_scaled", f"after one step on {label}, W changed by {fmt_ratio(c_w)} x "
                                            f"(-learning_rate x your dW)")
-        elif c_w is not None and not self.update_rule_words:
+        elif c_w is not None and not self.update_rule_words and self.inherits(step["arch"]):
             self.update_rule_words = ("; your update W - lr*dW is right, the difference comes from backward's "
                                       "gradients")
+        c_b = constant_ratio(change_b, expected_b) if bias_moved else None
+        if c_b is not None and near_integer(c_b, -1) and not (c_w is not None and near_integer(c_w, -1)):
+            self.diagnose("update_added", f"after one step on {label} with learning_rate {lr}, b changed by "
+                                          f"+{lr} x your db (W by -{lr} x dW)")
 
     # --- a short training run ---
 
