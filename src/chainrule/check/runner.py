@@ -53,10 +53,11 @@ def run_file(spec, timeout):
             try:
                 outcome.returncode = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
                 outcome.timed_out = True
-                outcome.returncode = process.returncode
+            finally:  # a time-out, or Ctrl-C in the caller: the child never outlives the check
+                if process.poll() is None:
+                    process.kill()
+                outcome.returncode = process.wait()
         outcome.records = _read_records(results_path)
         outcome.finished = any(r.get("probe") == "finished" for r in outcome.records)
         if os.path.exists(printed_path):
