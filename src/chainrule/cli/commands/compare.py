@@ -35,7 +35,7 @@ def run(args):
 
     def log(run):
         print(f"{run.label:<36} {run.history.train_loss[-1]:>10.4f} {100 * run.test_accuracy:>8.1f}% "
-              f"{run.seconds:>8.1f}", flush=True)
+              f"{run.seconds:>8.2f}", flush=True)
 
     runs = run_comparison(configs, log=log)
     files = write_comparison(runs, args.out)
