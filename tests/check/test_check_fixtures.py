@@ -186,3 +186,11 @@ def test_other_initial_weights_are_a_warning_and_the_rest_uses_the_learners_weig
     assert result.check_named("initial weights").status == "WARN"
     assert "yours = the guide's x 0.1 everywhere" in result.check_named("initial weights").summary
     assert all(c.status in ("PASS", "SKIP") for c in result.checks if c.name != "initial weights")
+
+
+def test_derivative_of_z_shows_the_ratio_a_prime_of_z_over_a_prime_of_a():
+    evidence = checked("mistake_derivative_of_z").diagnoses[0].evidence
+    net = Network([2, 2, 1], seed=0)
+    a = net.forward(np.array([1.0, 2.0]))[0]
+    z = net.z_values[-1][0]
+    assert f"the output bias gradient is {z * (1 - z) / (a * (1 - a)):.6f} x chainrule's = z(1-z) / a(1-a)" in evidence

@@ -589,9 +589,23 @@ class Analysis:
                     record = self.records[("case", both_raise[0])]
                     evidence += (f"; where it cannot run ({self.arch_list(both_raise)}) yours raises too: "
                                  f"{self.exception_text(record)}")
+                if mistake.derivative_of == "z" and mistake.derivative_at in ("all", "output"):
+                    evidence += self.output_derivative_ratio(next(i for i in cases if i not in raised))
                 self.diagnose(mistake.key, evidence)
             return
         self.explain_by_layer(cases, raised)
+
+    def output_derivative_ratio(self, index):
+        """The output layer's ratio yours/chainrule, shown to be a'(z) / a'(a)."""
+        record, net, _ = self.case_reference(index)
+        w, b = net.backward(np.array(self.spec["cases"][index]["target"]))
+        mine = np.ravel(self.grads_of(record)[1][-1])
+        z, a = net.z_values[-1][0], net.activations[-1][0]
+        if b[-1][0] == 0:
+            return ""
+        return (f". On {self.case_label(index)}, the output bias gradient is {mine[0] / b[-1][0]:.6f} x chainrule's"
+                f" = z(1-z) / a(1-a) = {z * (1 - z):.6f} / {a * (1 - a):.6f}, with z = {z:.4f} and a = sigmoid(z)"
+                f" = {a:.4f}")
 
     def matching_model(self, cases, raised):
         """The (mistake, mean) model that reproduces the learner's gradients on every example: equal

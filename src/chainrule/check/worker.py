@@ -145,6 +145,8 @@ def describe_exception(exc, path):
     if mine:
         frame = mine[-1]
         info.update(line=frame.lineno, source=(frame.line or "").strip(), function=frame.name)
+    elif isinstance(exc, SyntaxError) and exc.lineno:
+        info.update(message=exc.msg, line=exc.lineno, source=(exc.text or "").strip(), function="<module>")
     return info
 
 
