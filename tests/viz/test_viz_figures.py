@@ -131,3 +131,13 @@ def test_gradcheck_guide_networks(capsys):
     assert "Prediction: [0.4252 0.4962]" in text and "Loss:       0.2883" in text
     assert "All 26 gradients passed" in text and "2x the true ones" in text
     assert "Figure:" not in text
+
+
+def test_thumbnails_are_small_pngs(tmp_path):
+    from chainrule.viz.thumbnails import make_thumbnails
+
+    (path,) = make_thumbnails(tmp_path, width=320, names=["trace.png"])
+    with Image.open(path) as image:
+        assert image.size[0] == 320 and image.format == "PNG"
+        assert np.asarray(image.convert("L"), dtype=float).std() > 15
+    assert (tmp_path / "trace.png").stat().st_size < 40_000
