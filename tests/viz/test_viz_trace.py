@@ -106,7 +106,11 @@ def test_exercise_2_1_from_options():
     assert r4(trace.layers[1].dW) == [[0.185, 0.1991]]
     assert r4(trace.layers[0].delta) == [0.0347, 0.0391]
     assert r4(trace.layers[0].dW) == [[0.0173, 0.052], [0.0196, 0.0587]]
-    assert trace.guide == {}
+    text = format_trace(trace)   # the guide prints this trace too (block 16): notes where it differs
+    assert "guide prints [0.6784] (Exercise 2.1's hand arithmetic)" in text
+    assert "guide prints [[0.1851 0.1992]]" in text
+    assert "guide prints [0.51" not in text and "guide prints [0.0347" not in text
+    assert "guide prints" not in format_trace(trace_from_spec(spec_from_options(x=[0.5, 1.5], target=[1.0])))
 
 
 def test_json_spec_file_and_cli(tmp_path, capsys):

@@ -59,6 +59,32 @@ GUIDE_PRINTED = {
 }
 
 
+_EXERCISE = "Exercise 2.1's hand arithmetic"
+#: what the guide prints for Exercise 2.1 (block 16): the same network, x = [0.5, 1.5], target [0]
+GUIDE_PRINTED_EXERCISE_2_1 = {
+    "z1": ([0.51, 0.72], ""),
+    "a1": ([0.6248, 0.6726], ""),
+    "z2": ([0.746], ""),
+    "a2": ([0.6784], _EXERCISE),
+    "loss": (0.4603, _EXERCISE),
+    "dL/da2": ([1.3569], _EXERCISE),
+    "da2/dz2": ([0.2183], _EXERCISE),
+    "delta2": ([0.2961], _EXERCISE),
+    "dL/dW2": ([[0.1851, 0.1992]], _EXERCISE),
+    "dL/db2": ([0.2961], _EXERCISE),
+    "dL/da1": ([0.1481, 0.1777], _EXERCISE),
+    "delta1": ([0.0347, 0.0391], ""),
+    "dL/dW1": ([[0.0174, 0.0521], [0.0196, 0.0587]], _EXERCISE),
+    "dL/db1": ([0.0347, 0.0391], ""),
+}
+
+#: the guide's printed traces: (x, target) of the guide's network -> printed values
+GUIDE_TRACES = (
+    (GUIDE_SPEC["x"], GUIDE_SPEC["target"], GUIDE_PRINTED),
+    ([0.5, 1.5], [0.0], GUIDE_PRINTED_EXERCISE_2_1),
+)
+
+
 def guide_differences(trace, decimals=4):
     """``{name: (guide_value, reason)}`` for every quantity whose value, rounded as the guide prints it,
     differs from the guide's printed value."""
@@ -162,13 +188,12 @@ def load_spec(path):
 
 
 def trace_from_spec(spec=None):
-    """The trace of a spec; with no spec, the guide's hand-trace, carrying the guide's printed values."""
-    is_guide = spec is None
+    """The trace of a spec (the guide's hand-trace without one). When the spec is one of the guide's printed
+    traces (its hand-trace, Exercise 2.1), the trace carries the guide's printed values for comparison."""
     spec = GUIDE_SPEC if spec is None else spec
     net, x, target, learning_rate = network_from_spec(spec)
     trace = record_trace(net, x, target, learning_rate)
-    if is_guide or _same_as_guide(spec):
-        trace.guide = dict(GUIDE_PRINTED)
+    trace.guide = dict(_guide_printed(spec))
     return trace
 
 
@@ -178,14 +203,24 @@ def _floats(value):
     return float(value)
 
 
-def _same_as_guide(spec):
+def _guide_printed(spec):
+    """The guide's printed values for this spec, or {} when the guide prints no trace of it."""
     try:
-        same = all(_floats(spec.get(k)) == _floats(GUIDE_SPEC[k])
-                   for k in ("weights", "biases", "x", "target", "learning_rate"))
+        same_net = all(_floats(spec.get(k)) == _floats(GUIDE_SPEC[k]) for k in ("weights", "biases"))
+        if not same_net or spec.get("activation", "sigmoid") != "sigmoid" or spec.get("loss", "mse") != "mse":
+            return {}
+        if spec.get("output_activation") not in (None, "sigmoid"):
+            return {}
+        for x, target, printed in GUIDE_TRACES:
+            if _floats(spec.get("x")) == _floats(x) and _floats(spec.get("target")) == _floats(target):
+                lr = spec.get("learning_rate", GUIDE_SPEC["learning_rate"])
+                same_lr = float(lr) == GUIDE_SPEC["learning_rate"]
+                # the update and the new prediction depend on the learning rate; the rest does not
+                return {k: v for k, v in printed.items()
+                        if same_lr or not (k.endswith("_new") or k.startswith("new_"))}
     except (TypeError, ValueError):
-        return False
-    return (same and spec.get("activation", "sigmoid") == "sigmoid"
-            and spec.get("output_activation") in (None, "sigmoid") and spec.get("loss", "mse") == "mse")
+        return {}
+    return {}
 
 
 def guide_trace():
