@@ -99,7 +99,7 @@ def build_report(result, title=None):
                            f"{h.learning_rate[e]:.4g}",
                            " / ".join(f"{n:.3g}" for n in (h.grad_norms[e] or [])), f"{h.time[e]:.2f}"))
     findings = "".join(_finding_html(f) for f in h.findings) or \
-        '<p class="muted" id="no-findings">No problems found: the diagnostics reported nothing for this run.</p>'
+        '<p class="muted" id="no-findings">No findings were recorded for this run.</p>'
     settings_rows = [(k, _format(v)) for k, v in config.to_dict().items()]
     settings_rows += [(f"fit.{k}", _format(v)) for k, v in h.settings.items() if k not in config.to_dict()]
     settings_rows += [(f"file.{k}", v) for k, v in sorted(result.files.items()) if k != "report"]
