@@ -16,7 +16,7 @@ from .trace_text import (activation_formula, delta_formula, derivative_formula, 
 
 MAX_NEURONS = 8        # per layer, for a drawing that stays readable
 MAX_LAYERS = 5         # weight layers
-MAX_EDGE_LABELS = 12   # per layer; above this the edges go unlabelled
+MAX_EDGE_LABELS = 6    # per layer; above this the edges go unlabelled (the caption has the numbers)
 
 
 def layout(layer_sizes):
@@ -54,11 +54,16 @@ def _edge_labels(matrices, trace):
     return out
 
 
+def check_drawable(layer_sizes):
+    """Raise ConfigError when a network is too big to draw readably."""
+    if len(layer_sizes) - 1 > MAX_LAYERS or max(layer_sizes) > MAX_NEURONS:
+        raise ConfigError(f"the animation draws networks of up to {MAX_LAYERS} layers and {MAX_NEURONS} neurons "
+                          f"per layer, got {list(layer_sizes)}; the printed trace has no such limit")
+
+
 def build_frames(trace, decimals=4):
     """The animation frames of ``trace`` (see the module docstring)."""
-    if trace.n_layers > MAX_LAYERS or max(trace.layer_sizes) > MAX_NEURONS:
-        raise ConfigError(f"the animation draws networks of up to {MAX_LAYERS} layers and {MAX_NEURONS} neurons "
-                          f"per layer, got {trace.layer_sizes}; the printed trace has no such limit")
+    check_drawable(trace.layer_sizes)
     L = trace.n_layers
     rec = {r.index: r for r in trace.layers}
     d = decimals

@@ -2,7 +2,7 @@
 import json
 
 from ...errors import ConfigError
-from ...viz import animation_format, format_trace, save_animation, spec_from_options, trace_from_spec
+from ...viz import animation_format, check_drawable, format_trace, save_animation, spec_from_options, trace_from_spec
 
 
 def _numbers(text):
@@ -49,6 +49,8 @@ def run(args):
     spec = spec_from_options(args.spec, args.layers, args.seed, args.weights, args.biases, args.x, args.target,
                              args.activation, args.output_activation, args.loss, args.learning_rate)
     trace = trace_from_spec(spec)
+    if args.animate:
+        check_drawable(trace.layer_sizes)
     print(format_trace(trace, decimals=args.decimals, notes=not args.no_notes))
     if args.animate:
         n_frames = save_animation(trace, args.animate)
