@@ -34,7 +34,7 @@ class RunOutcome:
 
 
 def run_file(spec, timeout):
-    """Run the worker as ``python worker.py SPEC RESULTS``; kill it after ``timeout`` seconds."""
+    """Run the worker as ``python worker.py SPEC RESULTS PRINTED``; kill it after ``timeout`` seconds."""
     with tempfile.TemporaryDirectory(prefix="chainrule-check-") as tmp:
         spec_path = os.path.join(tmp, "spec.json")
         results_path = os.path.join(tmp, "results.jsonl")

@@ -1,6 +1,6 @@
 """The side of ``chainrule check`` that runs the learner's code.
 
-It runs in a child process (``python worker.py SPEC RESULTS``), or in-process for a class
+It runs in a child process (``python worker.py SPEC RESULTS PRINTED``), or in-process for a class
 defined in a notebook. It imports nothing from chainrule: it loads the learner's file, finds
 their Network class, calls it on the cases of the spec and records what comes back, one
 JSON line per probe. All judging happens in the parent (``analysis.py``).
