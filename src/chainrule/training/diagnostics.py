@@ -110,11 +110,12 @@ def check_inputs(X, epoch=None):
     return []
 
 
-def constant_prediction_loss(net, Y):
-    """The loss of predicting the mean target for every input: the best a network that ignores its input
-    can do (the class frequencies for classification). ``None`` when the output cannot represent it."""
+def constant_prediction_loss(net, Y, mean=None):
+    """The loss on targets ``Y`` of predicting the mean target (of ``Y``, or ``mean``) for every input: the best
+    a network that ignores its input can do (the class frequencies for classification). ``None`` when the
+    output cannot represent it."""
     Y = np.asarray(Y, dtype=np.float64)
-    mean = Y.mean(axis=0, keepdims=True)
+    mean = Y.mean(axis=0, keepdims=True) if mean is None else np.asarray(mean, dtype=np.float64).reshape(1, -1)
     prediction = np.broadcast_to(mean, Y.shape)
     name = net.loss.name
     if name == "softmax_cross_entropy":
@@ -138,9 +139,10 @@ def _saturation(activation, a):
     return None
 
 
-def probe_layers(net, X_probe):
-    """Per layer on a probe batch: activation, saturated fraction, dead units, identical units, mean |z|."""
-    net.forward(X_probe)
+def probe_layers(net, X_probe, Y_probe=None):
+    """Per layer on a probe batch: activation, saturated fraction, dead units, identical units, mean |z|;
+    with ``Y_probe``, returns ``(layers, loss on the probe batch)``."""
+    output = net.forward(X_probe)
     layers = []
     for i, (layer, W, b) in enumerate(zip(net.layers, net.weights, net.biases)):
         name = layer.activation.name
@@ -152,7 +154,9 @@ def probe_layers(net, X_probe):
                        "saturated": _saturation(name, a), "dead": dead, "identical": identical,
                        "mean_abs_z": float(np.mean(np.abs(z))), "mean_bias": float(np.mean(b)),
                        "mean_abs_wx": float(np.mean(np.abs(z - b)))})
-    return layers
+    if Y_probe is None:
+        return layers
+    return layers, float(net.loss.value(output, Y_probe))
 
 
 # --- the callback ---
@@ -161,21 +165,27 @@ class Diagnostics(Callback):
     """Watch a training run and report what goes wrong (see the module docstring).
 
     ``stream``: where findings are printed when found (default ``sys.stdout``); ``verbose=False`` prints nothing
-    (the findings still go into ``history.findings``). ``probe_size``: training rows used to measure the layers.
+    (the findings still go into ``history.findings``). ``probe_size``: training rows used to measure the layers
+    and the loss after each epoch (measured without updates, so it is free of the batch-to-batch noise of the
+    training loss). ``plateau_window``: epochs compared for a plateau (default: a twentieth of the run, >= 5).
     """
 
-    def __init__(self, stream=None, verbose=True, probe_size=512, plateau_window=5, plateau_threshold=0.01,
-                 overfit_patience=3, overfit_margin=0.02):
+    def __init__(self, stream=None, verbose=True, probe_size=512, plateau_window=None, plateau_threshold=0.01,
+                 oscillation_threshold=0.3, overfit_patience=3, overfit_margin=0.02):
         self.stream, self.verbose, self.probe_size = stream, verbose, int(probe_size)
-        self.plateau_window, self.plateau_threshold = int(plateau_window), float(plateau_threshold)
+        self.plateau_window = plateau_window
+        self.plateau_threshold, self.oscillation_threshold = float(plateau_threshold), float(oscillation_threshold)
         self.overfit_patience, self.overfit_margin = int(overfit_patience), float(overfit_margin)
         self.reported = []          # keys of findings already reported (each is reported once)
-        self.initial_loss = None    # loss of the first batch, before any update
+        self.probe_losses = []      # loss on the probe batch: before training, then after each epoch
         self.baseline = None        # loss of the constant prediction
         self.start_layers = None    # probe_layers() before training
         self.inputs_flagged = False
-        self.epoch_max_batch_loss = -math.inf
         self.good_weights = None    # weights at the start of the current epoch: the last known good ones
+
+    @property
+    def initial_loss(self):
+        return self.probe_losses[0] if self.probe_losses else None
 
     # --- recording findings ---
 
@@ -189,6 +199,13 @@ class Diagnostics(Callback):
             print(format_finding(finding), file=self.stream or sys.stdout, flush=True)
         return True
 
+    def _found(self, *kinds):
+        return any(key.split(":")[0] in kinds for key in self.reported)
+
+    def _probe(self, run):
+        n = min(self.probe_size, len(run.X))
+        return probe_layers(run.net, run.X[:n], run.Y[:n])
+
     # --- hooks ---
 
     def on_train_begin(self, run):
@@ -197,26 +214,22 @@ class Diagnostics(Callback):
         for finding in check_inputs(run.X):
             self.inputs_flagged = True
             self._report(run, finding)
-        self.baseline = constant_prediction_loss(run.net, run.Y)
-        self.start_layers = probe_layers(run.net, run.X[:self.probe_size])
+        n = min(self.probe_size, len(run.X))
+        self.baseline = constant_prediction_loss(run.net, run.Y[:n], np.mean(run.Y, axis=0, dtype=np.float64))
+        self.start_layers, loss = self._probe(run)
+        self.probe_losses.append(loss)
         self.good_weights = run.net.copy_weights()
 
     def on_epoch_begin(self, run):
         self.good_weights = run.net.copy_weights()
-        self.epoch_max_batch_loss = -math.inf
-
-    def on_batch_end(self, run):
-        if self.initial_loss is None:
-            self.initial_loss = run.batch_loss
-        if run.batch_loss > self.epoch_max_batch_loss:
-            self.epoch_max_batch_loss = run.batch_loss
 
     def on_diverged(self, run):
         """The loss became NaN or inf: put back the weights of the start of the epoch and say why."""
         loss, lr = run.batch_loss, run.learning_rate
+        restored = "the initial weights" if run.epoch == 0 else f"the weights of the end of epoch {run.epoch}"
         if self.good_weights is not None:
             run.net.set_weights(self.good_weights)
-        restored = "the initial weights" if run.epoch == 0 else f"the weights of the end of epoch {run.epoch}"
+            run.restored = restored
         cause = (f"the learning rate ({lr:g}) is too high: each step overshoots the minimum and the weights grow "
                  f"until the numbers overflow (exploding gradients)")
         if self.inputs_flagged:
@@ -231,16 +244,22 @@ class Diagnostics(Callback):
             epoch=run.epoch, loss=loss, batch=run.batch, learning_rate=lr, suggested_learning_rate=lr / 10))
 
     def on_epoch_end(self, run):
-        h = run.history
         epoch, lr = run.epoch, run.learning_rate
-        layers = probe_layers(run.net, run.X[:self.probe_size])
-        grad_norms = h.grad_norms[-1] or []
+        layers, loss = self._probe(run)
+        self.probe_losses.append(loss)
+        grad_norms = run.history.grad_norms[-1] or []
         self._check_curve(run, epoch, lr)
         self._check_layers(run, epoch, lr, layers, grad_norms)
-        if epoch >= 1 or epoch == run.epochs - 1:
-            self._check_not_learning(run, epoch, lr, layers, grad_norms)
+        self._check_not_learning(run, epoch, lr, layers, grad_norms, final=False)
         self._check_plateau(run, epoch)
         self._check_overfitting(run, epoch)
+        self.last_layers = layers
+
+    def on_train_end(self, run):
+        if run.history.epochs and not self._found("diverged", "not_learning"):
+            grad_norms = run.history.grad_norms[-1] or []
+            self._check_not_learning(run, run.history.epochs - 1, run.learning_rate,
+                                     getattr(self, "last_layers", None) or self._probe(run)[0], grad_norms, final=True)
 
     # --- the checks ---
 
@@ -248,39 +267,44 @@ class Diagnostics(Callback):
         return (f"reduce the learning rate by a factor of 10: try {lr / 10:g} ({GUIDE}: \"the learning rate is too "
                 f"high. Reduce it by a factor of 10\")")
 
+    def _series_text(self, values):
+        return ", ".join(f"{v:.4g}" for v in values)
+
     def _check_curve(self, run, epoch, lr):
-        losses = run.history.train_loss
-        first = self.initial_loss
-        if first is None or not losses:
-            return
-        if epoch == 0 and losses[0] > 1.2 * first:
+        losses = self.probe_losses           # [before training, after epoch 1, ...]
+        n = min(self.probe_size, len(run.X))
+        first = losses[0]
+        if len(losses) == 2 and losses[1] > 1.2 * first:
             self._report(run, make_finding(
                 "loss_rising", "warning", "The loss rose from the start",
-                f"The loss was {first:.4g} on the first batch and averaged {losses[0]:.4g} over epoch 1 "
-                f"(batches reached {self.epoch_max_batch_loss:.4g}): the updates made the network worse.",
+                f"The loss on {n} training examples was {first:.4g} before training and {losses[1]:.4g} after "
+                f"epoch 1 (the epoch's batches averaged {run.history.train_loss[-1]:.4g}): the updates made the "
+                "network worse.",
                 f"the learning rate ({lr:g}) is too high: each step jumps past the minimum to a point of higher loss",
-                self._lr_advice(lr), epoch=epoch, initial_loss=first, epoch_loss=losses[0],
-                max_batch_loss=self.epoch_max_batch_loss, suggested_learning_rate=lr / 10))
+                self._lr_advice(lr), epoch=epoch, initial_loss=first, loss=losses[1],
+                suggested_learning_rate=lr / 10))
             return
-        recent = losses[-4:]
-        if len(recent) == 4 and all(b > a for a, b in zip(recent, recent[1:])) and recent[-1] > 1.05 * recent[0]:
+        recent = losses[-6:]
+        if len(losses) > 6 and all(b > a for a, b in zip(recent, recent[1:])) and recent[-1] > 1.25 * recent[0]:
             self._report(run, make_finding(
                 "loss_rising", "warning", "The loss keeps rising",
-                f"The training loss rose for 3 epochs in a row: {', '.join(f'{v:.4g}' for v in recent)}.",
+                f"The loss on {n} training examples rose after each of the last 5 epochs: "
+                f"{self._series_text(recent)}.",
                 f"the learning rate ({lr:g}) is too high for this point of training: the steps overshoot",
                 self._lr_advice(lr) + "; or use a schedule that lowers it as training goes on (--schedule step)",
                 epoch=epoch, losses=recent, suggested_learning_rate=lr / 10))
             return
-        window = losses[-6:]
-        if len(window) >= 4:
+        window = losses[-8:]
+        if len(window) >= 5:
             changes = np.diff(window) / np.asarray(window[:-1])
-            rises = int(np.sum(changes > 0.05))
-            turns = int(np.sum(np.sign(changes[1:]) != np.sign(changes[:-1])))
-            if rises >= 2 and turns >= 2:
+            rises = int(np.sum(changes > self.oscillation_threshold))
+            falls = int(np.sum(changes < -self.oscillation_threshold / (1 + self.oscillation_threshold)))
+            if rises >= 2 and falls >= 1:
                 self._report(run, make_finding(
                     "loss_oscillating", "warning", "The loss is oscillating",
-                    f"The training loss went up and down over the last {len(window)} epochs: "
-                    f"{', '.join(f'{v:.4g}' for v in window)} ({rises} rises of more than 5%).",
+                    f"The loss on {n} training examples jumped up and down over the last {len(window) - 1} epochs: "
+                    f"{self._series_text(window)} ({rises} rises of more than "
+                    f"{100 * self.oscillation_threshold:.0f}%).",
                     f"the learning rate ({lr:g}) is too high: the steps jump from one side of the valley to the other",
                     self._lr_advice(lr) + "; and check for NaN or inf values in your weights or activations",
                     epoch=epoch, losses=window, suggested_learning_rate=lr / 10))
@@ -360,20 +384,28 @@ class Diagnostics(Callback):
                         f"{GUIDE}: print out gradient magnitudes, if they're all near zero the network is in a "
                         "flat region", epoch=epoch, layer=i + 1, grad_norm=norm, largest_grad_norm=largest))
 
-    def _check_not_learning(self, run, epoch, lr, layers, grad_norms):
-        h = run.history
-        loss = h.train_loss[-1]
+    def _check_not_learning(self, run, epoch, lr, layers, grad_norms, final):
+        """No better than predicting the average output for every input. Judged early (after 2 epochs) only
+        with hard evidence (a layer problem, a rising loss, zero gradients, a loss that does not move at all):
+        some healthy runs sit on such a plateau for a while first (the guide's XOR)."""
+        loss = self.probe_losses[-1]
         if self.baseline is None or not loss < math.inf or loss < 0.98 * self.baseline:
             return
-        problems = [f for f in h.findings if f["kind"] in
+        problems = [f for f in run.history.findings if f["kind"] in
                     ("saturated", "dead_relu", "symmetric_units", "vanishing_gradients", "loss_rising",
-                     "unnormalized_inputs")]
+                     "loss_oscillating", "unnormalized_inputs")]
         output = layers[-1]
         notes = []
         if output["saturated"] is not None and output["saturated"] >= SATURATED_FRACTION:
             notes.append(f"the output layer is saturated ({100 * output['saturated']:.0f}% of its activations)")
         if grad_norms and max(grad_norms) == 0:
             notes.append("every weight gradient is exactly 0")
+        previous = self.probe_losses[-2]
+        frozen = len(self.probe_losses) >= 3 and abs(loss - previous) <= 1e-9 * abs(previous)
+        if frozen:
+            notes.append("the loss has not changed at all since the last epoch")
+        if not final and (epoch < 1 or not (problems or notes)):
+            return
         generic = ("check your gradients with gradient checking (chainrule.gradient_check); try a much smaller "
                    f"learning rate (try {lr / 10:g}); check that your data is formatted correctly (shapes, "
                    f"normalization); print out gradient magnitudes ({GUIDE})")
@@ -384,40 +416,39 @@ class Diagnostics(Callback):
                      f"region where the gradients vanish")
             advice = generic
         else:
-            cause = (f"the learning rate ({lr:g}) may be too small, the network too small, or the data or "
-                     "targets may be wrong (check shapes and labels)")
-            advice = generic
-        first = self.initial_loss
+            cause = (f"not enough training yet, a learning rate ({lr:g}) too small or too large, a network too "
+                     "small, or data and targets that do not match (check shapes and labels)")
+            advice = "train for more epochs, and " + generic
+        n = min(self.probe_size, len(run.X))
         self._report(run, make_finding(
             "not_learning", "warning", "The network is not learning",
-            f"After {epoch + 1} epoch(s) the training loss is {loss:.4g}, no better than {self.baseline:.4g}, the loss "
-            f"of predicting the same (average) output for every input"
-            + (f" (it started at {first:.4g})" if first is not None else "")
-            + (f"; {'; '.join(notes)}" if notes else "") + ".",
-            cause, advice, epoch=epoch, loss=loss, constant_prediction_loss=self.baseline, initial_loss=first,
-            grad_norms=list(grad_norms), suggested_learning_rate=lr / 10))
+            f"After {epoch + 1} epoch(s) the loss on {n} training examples is {loss:.4g}, no better than "
+            f"{self.baseline:.4g}, the loss of predicting the same (average) output for every input (it started "
+            f"at {self.initial_loss:.4g})" + (f"; {'; '.join(notes)}" if notes else "") + ".",
+            cause, advice, epoch=epoch, loss=loss, constant_prediction_loss=self.baseline,
+            initial_loss=self.initial_loss, grad_norms=list(grad_norms), suggested_learning_rate=lr / 10))
 
     def _check_plateau(self, run, epoch):
-        losses = run.history.train_loss
-        w = self.plateau_window
-        if len(losses) <= w or self.initial_loss is None or "not_learning:None" in self.reported:
+        losses = self.probe_losses
+        w = self.plateau_window or max(5, run.epochs // 20)
+        if len(losses) <= w + 1 or self._found("not_learning", "loss_rising", "loss_oscillating"):
             return
         before, now = losses[-w - 1], losses[-1]
         if not (before > 0 and now < 0.9 * self.initial_loss):
-            return
+            return          # never fell: that is "not learning", not a plateau
         drop = (before - now) / before
-        if abs(drop) >= self.plateau_threshold:
-            return
         accuracy = run.history.train_accuracy[-1]
-        converged = accuracy is not None and accuracy >= 0.995
+        if abs(drop) >= self.plateau_threshold or (accuracy is not None and accuracy >= 0.995) \
+                or now < 1e-3 * self.initial_loss:
+            return          # still falling, or converged: nothing to fix
+        n = min(self.probe_size, len(run.X))
         self._report(run, make_finding(
             "plateau", "info", "The loss has levelled off",
-            f"Over the last {w} epochs the training loss went from {before:.4g} to {now:.4g} "
-            f"({100 * drop:+.2f}%), after falling from {self.initial_loss:.4g}"
+            f"Over the last {w} epochs the loss on {n} training examples went from {before:.4g} to {now:.4g} "
+            f"({-100 * drop:+.2f}%), after falling from {self.initial_loss:.4g}"
             + (f"; training accuracy is {100 * accuracy:.1f}%" if accuracy is not None else "") + ".",
-            "the network has probably converged: it fits the training data almost perfectly" if converged else
-            "the learning rate is now too small for the remaining slope, or the network is too small to fit better",
-            "stop here (more epochs will not help)" if converged else
+            "the learning rate is now too small for what is left of the slope, or the network is too small to fit "
+            "the data better (or this is already close to the best possible loss)",
             f"try increasing the learning rate slightly, try a larger network (more neurons or more layers), and "
             f"check whether this loss is already close to the best possible ({GUIDE})",
             epoch=epoch, window=w, loss_before=before, loss_now=now, relative_drop=drop))
@@ -454,15 +485,13 @@ class Diagnostics(Callback):
     def state_dict(self):
         weights = None if self.good_weights is None else {"weights": self.good_weights[0],
                                                           "biases": self.good_weights[1]}
-        return {"reported": list(self.reported), "initial_loss": self.initial_loss, "baseline": self.baseline,
-                "start_layers": self.start_layers, "inputs_flagged": self.inputs_flagged,
-                "epoch_max_batch_loss": self.epoch_max_batch_loss, "good_weights": weights}
+        return {"reported": list(self.reported), "probe_losses": list(self.probe_losses), "baseline": self.baseline,
+                "start_layers": self.start_layers, "inputs_flagged": self.inputs_flagged, "good_weights": weights}
 
     def load_state_dict(self, state):
         self.reported = list(state["reported"])
-        self.initial_loss, self.baseline = state["initial_loss"], state["baseline"]
+        self.probe_losses, self.baseline = list(state["probe_losses"]), state["baseline"]
         self.start_layers = state["start_layers"]
         self.inputs_flagged = bool(state["inputs_flagged"])
-        self.epoch_max_batch_loss = state["epoch_max_batch_loss"]
         weights = state.get("good_weights")
         self.good_weights = None if weights is None else (list(weights["weights"]), list(weights["biases"]))

@@ -11,8 +11,19 @@ then the callbacks' ``on_epoch_end``.
 
 Everything the next epoch depends on — weights, optimizer state, schedule, random-generator state, epoch
 counter, history, early-stopping state — is in ``run.state_dict()``, and ``fit(..., resume=state)`` continues
-exactly where that state was taken.
+exactly where that state was taken. ``fit(..., checkpoint=path)`` writes that state to a file after every
+epoch (``training.checkpoint``) and ``fit(..., resume=path)`` continues from the file.
+
+Ctrl-C while training stops after the current batch (a half-applied update never happens), saves the
+checkpoint, including the position inside the epoch, and returns the history so far (``history.stop_reason``
+starts with "interrupted"); a second Ctrl-C interrupts at once. ``fit`` also runs ``Diagnostics`` (see
+``training.diagnostics``): what goes wrong is reported in ``history.findings`` and printed.
 """
+import contextlib
+import os
+import signal
+import sys
+import threading
 import time
 
 import numpy as np
@@ -20,6 +31,8 @@ import numpy as np
 from ..core.validation import check_positive
 from ..errors import ConfigError, TrainingDiverged
 from .callbacks import EarlyStopping, EpochLogger, ProgressBar
+from .checkpoint import Checkpoint, CheckpointSaver, data_fingerprint, load_checkpoint
+from .diagnostics import Diagnostics
 from .history import History
 from .metrics import labels_from_targets, loss_and_accuracy
 from .optimizers import get_optimizer
@@ -49,6 +62,10 @@ class TrainingRun:
         self.learning_rate = None
         self.stop_training = False
         self.stop_reason = None
+        self.interrupted = False    # Ctrl-C: stop after the current batch
+        self.partial = None         # where an interrupted epoch stands (its order, batches done, sums)
+        self.checkpoint = None      # a CheckpointSaver, or None
+        self.restored = None        # set by Diagnostics when it put back the last good weights
 
     def stop(self, reason):
         """End training after the current batch; ``reason`` is recorded in ``history.stop_reason``."""
@@ -68,17 +85,27 @@ class TrainingRun:
         net, X, Y = self.net, self.X, self.Y
         self.learning_rate = lr = float(self.schedule(self.epoch))
         started = time.perf_counter()
-        order = net.rng.permutation(len(X))
-        n_layers = len(net.weights)
-        norm_sums = np.zeros(n_layers)
-        total, seen = 0.0, 0
-        for self.batch, start in enumerate(range(0, len(X), self.batch_size)):
+        partial, self.partial = self.partial, None
+        if partial is None:
+            order = net.rng.permutation(len(X))
+            norm_sums = np.zeros(len(net.weights))
+            total, seen, first_batch = 0.0, 0, 0
+        else:   # the rest of an epoch interrupted by Ctrl-C: same order, same running sums
+            order, norm_sums = np.asarray(partial["order"]), np.array(partial["norm_sums"], dtype=np.float64)
+            total, seen, first_batch = float(partial["total"]), int(partial["seen"]), int(partial["next_batch"])
+        starts = range(first_batch * self.batch_size, len(X), self.batch_size)
+        for self.batch, start in enumerate(starts, start=first_batch):
             idx = order[start:start + self.batch_size]
             loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
             if not np.isfinite(loss):
+                self.batch_loss = loss
+                self.stop(f"diverged: the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}")
+                self.history.stop_reason = self.stop_reason
+                self.call("on_diverged")
                 error = TrainingDiverged(
                     f"the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}; "
-                    f"try a learning rate 10x lower than {lr:g}")
+                    f"try a learning rate 10x lower than {lr:g} (e.g. {lr / 10:g})"
+                    + (f"; {self.restored} were put back" if self.restored else ""))
                 error.history = self.history
                 raise error
             for i, dW in enumerate(weight_grads):   # the backpropagated gradient, before weight decay
@@ -92,10 +119,17 @@ class TrainingRun:
             seen += len(idx)
             self.batch_loss, self.running_loss = loss, total / seen
             self.weight_grads, self.bias_grads = weight_grads, bias_grads
-            self.call("on_batch_end")
-            if self.stop_training:
+            try:
+                self.call("on_batch_end")
+            except KeyboardInterrupt:   # raised by a callback, after this batch's update: a clean stop
+                self.interrupted = True
+            if self.interrupted and start + self.batch_size < len(X):
+                self.partial = {"order": order, "next_batch": self.batch + 1, "total": total, "seen": seen,
+                                "norm_sums": norm_sums.copy()}
+                return False
+            if self.stop_training or self.interrupted:
                 break
-        n_done = self.batch + 1
+        n_done = -(-seen // self.batch_size)
         train_loss = total / seen
         _, train_accuracy = (None, None) if self.train_labels is None else \
             loss_and_accuracy(net, X, Y, self.train_labels)
@@ -106,21 +140,51 @@ class TrainingRun:
                             val_accuracy=val_accuracy, learning_rate=lr,
                             time=time.perf_counter() - started,
                             grad_norms=(norm_sums / n_done).tolist())
+        return True
 
     def train(self, start_epoch=0):
         self.call("on_train_begin")
-        for epoch in range(start_epoch, self.epochs):
-            self.epoch = epoch
-            self.call("on_epoch_begin")
-            self.run_epoch()
-            self.call("on_epoch_end")
-            if self.stop_training:
-                break
+        mid_epoch = self.partial is not None   # resuming inside an epoch: its on_epoch_begin already ran
+        with _ctrl_c_stops_after_the_batch(self):
+            for epoch in range(start_epoch, self.epochs):
+                self.epoch = epoch
+                if not mid_epoch:
+                    self.call("on_epoch_begin")
+                mid_epoch = False
+                if not self.run_epoch():
+                    break                       # interrupted inside the epoch
+                self.call("on_epoch_end")
+                if self.checkpoint is not None:
+                    self.checkpoint.on_epoch_saved(self)
+                if self.stop_training or self.interrupted:
+                    break
+        if self.interrupted:
+            self._interrupted()
         self.history.stop_reason = self.stop_reason
         self.call("on_train_end")
         return self.history
 
+    def _interrupted(self):
+        where = (f"in epoch {self.epoch + 1} after batch {self.partial['next_batch']} of {self.n_batches}"
+                 if self.partial is not None else f"after epoch {self.history.epochs}")
+        reason = f"interrupted (Ctrl-C) {where}"
+        if self.checkpoint is not None:
+            self.checkpoint.save(self)
+            reason += f"; checkpoint saved to {self.checkpoint.path}"
+        self.stop_reason = None
+        self.stop(reason)
+        self.call("on_interrupt")
+
     # --- resuming ---
+
+    def _callback_keys(self):
+        """A key per callback with state: class name and its count among callbacks of that class."""
+        counts, keys = {}, []
+        for callback in self.callbacks:
+            name = type(callback).__name__
+            keys.append(f"{name}:{counts.get(name, 0)}")
+            counts[name] = counts.get(name, 0) + 1
+        return keys
 
     def state_dict(self):
         """Everything needed to continue this run exactly: plain values and NumPy arrays only."""
@@ -132,10 +196,11 @@ class TrainingRun:
                           "has_gauss": int(rng_state[3]), "cached_gaussian": float(rng_state[4])},
             "optimizer": self.optimizer.state_dict(), "schedule": self.schedule.state_dict(),
             "history": self.history.to_dict(), "callbacks": {},
+            "partial_epoch": None if self.partial is None else dict(self.partial),
         }
-        for i, callback in enumerate(self.callbacks):
+        for key, callback in zip(self._callback_keys(), self.callbacks):
             if hasattr(callback, "state_dict"):
-                state["callbacks"][f"{i}:{type(callback).__name__}"] = callback.state_dict()
+                state["callbacks"][key] = callback.state_dict()
         return state
 
     def load_state_dict(self, state):
@@ -148,11 +213,39 @@ class TrainingRun:
         history = History.from_dict(state["history"])
         history.settings = self.history.settings
         self.history = history
-        for i, callback in enumerate(self.callbacks):
-            key = f"{i}:{type(callback).__name__}"
+        for key, callback in zip(self._callback_keys(), self.callbacks):
             if key in state.get("callbacks", {}) and hasattr(callback, "load_state_dict"):
                 callback.load_state_dict(state["callbacks"][key])
+        partial = state.get("partial_epoch")
+        self.partial = None if partial is None else dict(partial)
         return int(state["epoch"])
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops_after_the_batch(run):
+    """While training, the first Ctrl-C (SIGINT) sets ``run.interrupted``: the loop stops after the current
+    batch, never in the middle of an update. A second Ctrl-C raises ``KeyboardInterrupt`` at once. Only in the
+    main thread, and not when SIGINT is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):
+        yield
+        return
+
+    def handler(signum, frame):
+        if run.interrupted:
+            raise KeyboardInterrupt
+        run.interrupted = True
+        print("\nCtrl-C: stopping after this batch" + (" and saving the checkpoint" if run.checkpoint else "")
+              + " (press Ctrl-C again to quit at once)", file=sys.stderr, flush=True)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _early_stopping(spec):
@@ -170,7 +263,8 @@ def _early_stopping(spec):
 
 def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", schedule="constant",
         weight_decay=0.0, validation_data=None, early_stopping=None, callbacks=(), progress=False, seed=None,
-        resume=None, run_callback=None):
+        resume=None, run_callback=None, diagnostics=True, checkpoint=None, checkpoint_every=1,
+        checkpoint_metadata=None):
     """Train ``net`` on ``X`` (n, n_in) and targets ``y`` for ``epochs`` passes; return a ``History``.
 
     - ``optimizer``: ``"sgd"``, ``"momentum"``, ``"adam"`` or an optimizer object (``training.optimizers``).
@@ -184,8 +278,14 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     - ``progress``: ``True`` prints a per-batch progress bar (stderr) and one line per epoch (stdout);
       ``"epochs"`` prints only the epoch lines.
     - ``seed``: reseed the network's shuffling generator (``net.rng``) first; ``None`` keeps its state.
-    - ``resume``: a ``TrainingRun.state_dict()`` to continue from (same settings), bit-identically.
+    - ``resume``: a checkpoint file (or ``Checkpoint``, or a ``TrainingRun.state_dict()``) to continue from,
+      bit-identically; the network, the settings and the data must be those of the checkpoint.
     - ``run_callback``: called with the ``TrainingRun`` before training starts (for checkpointing tools).
+    - ``diagnostics``: ``True`` (default) watches the run and reports problems (``training.diagnostics``) into
+      ``history.findings`` and on the console; ``"quiet"`` records without printing; ``False`` turns it off;
+      or a ``Diagnostics`` object.
+    - ``checkpoint``: a file to save the whole training state to (atomically) every ``checkpoint_every``
+      epochs, at the end and on Ctrl-C; ``checkpoint_metadata``: JSON-ready data stored with it.
     """
     epochs = check_positive(epochs, "epochs", integer=True)
     batch_size = check_positive(batch_size, "batch_size", integer=True)
@@ -212,6 +312,9 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
         all_callbacks.append(stopper)
     if progress:
         all_callbacks.append(EpochLogger())
+    if diagnostics is not False and diagnostics is not None:
+        all_callbacks.append(diagnostics if isinstance(diagnostics, Diagnostics)
+                             else Diagnostics(verbose=diagnostics != "quiet"))
 
     settings = {"epochs": epochs, "learning_rate": schedule.base_lr, "batch_size": batch_size,
                 "optimizer": optimizer.config(), "schedule": schedule.config(), "weight_decay": weight_decay,
@@ -221,6 +324,16 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
                 "seed": seed}
     run = TrainingRun(net, X, Y, validation, optimizer, schedule, batch_size, weight_decay, epochs,
                       all_callbacks, History(settings))
+    if checkpoint is not None:
+        run.checkpoint = CheckpointSaver(checkpoint, checkpoint_every, checkpoint_metadata)
+    if isinstance(resume, (str, os.PathLike)):
+        resume = load_checkpoint(resume)
+    if isinstance(resume, Checkpoint):
+        fingerprint = data_fingerprint(X, Y)
+        resume.check_compatible(net, settings, fingerprint)
+        if run.checkpoint is not None:
+            run.checkpoint.fingerprint = fingerprint
+        resume = resume.state
     start_epoch = run.load_state_dict(resume) if resume is not None else 0
     if run_callback is not None:
         run_callback(run)
