@@ -31,7 +31,7 @@ import numpy as np
 from ..core.activations import softmax
 from ..core.network import Network
 from ..errors import ConfigError, TrainingDiverged
-from ._optimizers import make_optimizer
+from ..training.optimizers import SGD, Adam, Momentum
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -127,8 +127,10 @@ class _ChainruleMLP(BaseEstimator):
         self.network_ = Network([n_features] + hidden_sizes + [n_outputs], seed=seed,
                                 activation=_ACTIVATIONS[self.activation], output_activation=self._output_activation,
                                 loss=self._loss, dtype=_DTYPES[self.dtype])
-        self._optimizer = make_optimizer(self.solver, self.learning_rate_init, momentum=self.momentum,
-                                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "adam":
+            self._optimizer = Adam(beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
+        else:
+            self._optimizer = Momentum(self.momentum) if self.momentum > 0 else SGD()
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -249,7 +251,7 @@ class _ChainruleMLP(BaseEstimator):
             if not np.isfinite(loss):
                 raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
                                        f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
-            self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads)
+            self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
             total += loss * len(idx)
         self.n_iter_ += 1
         self.t_ += n
