@@ -194,3 +194,13 @@ def test_derivative_of_z_shows_the_ratio_a_prime_of_z_over_a_prime_of_a():
     a = net.forward(np.array([1.0, 2.0]))[0]
     z = net.z_values[-1][0]
     assert f"the output bias gradient is {z * (1 - z) / (a * (1 - a)):.6f} x chainrule's = z(1-z) / a(1-a)" in evidence
+
+
+def test_another_activation_is_judged_by_the_gradient_check_of_the_learners_own_loss():
+    result = checked("tanh_hidden")            # tanh hidden layers, a right backward()
+    checks = statuses(result)
+    assert checks["forward"] == "FAIL" and checks["backward"] == "SKIP"
+    assert checks["gradient check"] == "PASS"
+    assert "agree on 10 of 10" in result.check_named("gradient check").summary
+    assert result.diagnoses == []
+    assert "as forward() differs from chainrule's there" in result.check_named("train_epoch").summary
