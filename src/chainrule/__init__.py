@@ -7,3 +7,6 @@ from .errors import (ChainruleError, ConfigError, DataError, DownloadError, Inpu
                      ShapeError, TrainingDiverged)
 
 __version__ = "0.1.0"
+
+from . import check  # noqa: E402  (callable: chainrule.check("my_network.py"))
+from .data import MnistData, download_mnist, load_mnist  # noqa: E402
