@@ -4,7 +4,7 @@ import tempfile
 
 from matplotlib.patches import Ellipse
 
-from .figures import BACKWARD, FORWARD, UPDATE, plt, publish
+from .figures import BACKWARD, FORWARD, UPDATE, publish, subplots
 from .trace_frames import player_data
 
 PHASE_COLOR = {"start": "#444444", "forward": FORWARD, "loss": "#9467bd", "backward": BACKWARD,
@@ -34,11 +34,10 @@ def draw_frame(ax, data, frame, index=None):
             for i, (x0, y0) in enumerate(positions[l - 1]):
                 ax.plot([x0, x1], [y0, y1], color=color if active else "#cccccc",
                         lw=2.4 if active else 1.0, zorder=1)
-                if active and frame["edge_label_kind"] != "dL/dW":
-                    t = 0.55 if frame["direction"] == "backward" else 0.45
-                    ax.annotate("", xy=(x0 + (x1 - x0) * (t if frame["direction"] != "backward" else 1 - t),
-                                        y0 + (y1 - y0) * (t if frame["direction"] != "backward" else 1 - t)),
-                                xytext=(x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5),
+                if active and frame["phase"] in ("forward", "backward") and frame["edge_label_kind"] != "dL/dW":
+                    (sx, sy), (ex, ey) = ((x1, y1), (x0, y0)) if frame["direction"] == "backward" else ((x0, y0), (x1, y1))
+                    ax.annotate("", xy=(sx + (ex - sx) * 0.55, sy + (ey - sy) * 0.55),
+                                xytext=(sx + (ex - sx) * 0.45, sy + (ey - sy) * 0.45),
                                 arrowprops=dict(arrowstyle="-|>", color=color, lw=1.5), zorder=2)
                 if labels is not None:
                     t = 0.72
@@ -65,24 +64,25 @@ def draw_frame(ax, data, frame, index=None):
 
 def save_gif(trace, path, seconds_per_frame=1.6, dpi=80):
     """Write the trace animation of ``trace`` to ``path`` (a .gif); returns the number of frames."""
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from matplotlib.animation import PillowWriter
 
     data = player_data(trace)
     frames = data["frames"]
-    fig, ax = plt.subplots(figsize=(9, 5.4))
+    fig, ax = subplots(figsize=(9, 5.4))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    animation = FuncAnimation(fig, lambda i: draw_frame(ax, data, frames[i], i), frames=len(frames),
-                              repeat=False)
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".gif", dir=folder, prefix=".tmp-")
     os.close(fd)
     try:
-        animation.save(tmp, writer=PillowWriter(fps=1.0 / seconds_per_frame), dpi=dpi)
+        writer = PillowWriter(fps=1.0 / seconds_per_frame)
+        with writer.saving(fig, tmp, dpi):
+            for index, frame in enumerate(frames):
+                draw_frame(ax, data, frame, index)
+                writer.grab_frame()
         publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-        plt.close(fig)
     return len(frames)

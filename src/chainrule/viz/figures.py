@@ -1,17 +1,24 @@
-"""Matplotlib set-up shared by every figure: the Agg backend, and saving atomically."""
+"""What every figure shares: matplotlib ``Figure`` objects made without pyplot, and saving atomically.
+
+No pyplot means no global figure state and no backend switch: importing chainrule.viz leaves a notebook's
+or a GUI's matplotlib set-up alone, and figures render with Agg when saved.
+"""
 import os
 import tempfile
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure
 
 FORWARD = "#1f77b4"
 BACKWARD = "#d62728"
 UPDATE = "#2ca02c"
 MSE_COLOR = "#ff7f0e"
 CE_COLOR = "#1f77b4"
+
+
+def subplots(nrows=1, ncols=1, figsize=None, **kwargs):
+    """``(fig, axes)`` like ``pyplot.subplots``, for a Figure no pyplot window manager knows about."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def _umask_mode():
@@ -27,7 +34,7 @@ def publish(tmp, path):
 
 
 def save_figure(fig, path, dpi=100):
-    """Save ``fig`` to ``path`` through a temporary file in the same folder, then close it; returns ``path``."""
+    """Save ``fig`` to ``path`` through a temporary file in the same folder; returns ``path``."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -41,8 +48,6 @@ def save_figure(fig, path, dpi=100):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-    finally:
-        plt.close(fig)
     return path
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Network, gradient_check
-from .figures import plt, save_figure
+from .figures import save_figure, subplots
 from .trace_spec import _parse_sizes
 
 GUIDE_EXAMPLES = {(2, 1): ([1.0, 2.0], [1.0]), (3, 2): ([0.5, -1.0, 2.0], [1.0, 0.0])}
@@ -62,7 +62,7 @@ def _plot(result, out):
     numerical = np.array([r.numerical for r in rows])
     diffs = np.array([max(r.abs_diff, 1e-18) for r in rows])
     names = [f"L{r.layer} {r.parameter}[{','.join(map(str, r.index))}]" for r in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.6]})
+    fig, (left, right) = subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.6]})
     span = max(np.max(np.abs(analytical)), np.max(np.abs(numerical)), 1e-12) * 1.1
     left.plot([-span, span], [-span, span], color="#999999", lw=1, label="analytical = numerical")
     left.scatter(numerical, analytical, c=["#2ca02c" if r.ok else "#d62728" for r in rows], s=30, zorder=3)

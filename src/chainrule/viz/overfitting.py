@@ -18,7 +18,7 @@ import numpy as np
 from ..core import Network
 from ..core.validation import check_positive
 from ..errors import ConfigError
-from .figures import plt, save_figure
+from .figures import save_figure, subplots
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def overfit_study(setups=("guide", "exercise", "shows"), epochs=None, out=None):
         runs.append(_train(setup, net, *data))
         nets.append((net, data))
     if out is not None:
-        fig, axes = plt.subplots(len(runs), 2, figsize=(11, 4 * len(runs)), squeeze=False)
+        fig, axes = subplots(len(runs), 2, figsize=(11, 4 * len(runs)), squeeze=False)
         for (left, right), run, (net, data) in zip(axes, runs, nets):
             _plot(left, right, run, net, *data)
         fig.tight_layout()

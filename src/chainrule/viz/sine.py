@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core import Network
 from ..core.validation import check_positive
-from .figures import plt, save_figure
+from .figures import save_figure, subplots
 
 
 def sine_data(n_points=50, seed=42):
@@ -62,7 +62,7 @@ def fit_sine(epochs=1000, learning_rate=2.0, layer_sizes=(1, 8, 1), seed=42, n_p
 
 
 def _plot(result, out):
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, right) = subplots(1, 2, figsize=(10, 4))
     left.plot(result.losses)
     left.set(xlabel="Epoch", ylabel="Average Loss", title=f"Training Loss Curve (final {result.final_loss:.6f})")
     left.grid(True, alpha=0.3)

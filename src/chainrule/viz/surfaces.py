@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import get_activation, get_loss
-from .figures import CE_COLOR, MSE_COLOR, plt, save_figure
+from .figures import CE_COLOR, MSE_COLOR, save_figure, subplots
 from .trace_spec import GUIDE_SPEC, network_from_spec
 
 GUIDE_PREDICTIONS = (0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
@@ -97,7 +97,7 @@ def loss_surfaces(out=None, predictions=GUIDE_PREDICTIONS, span=8.0, n=81):
 
 
 def _plot(result, span, n, corners, out):
-    fig, axes = plt.subplots(2, 2, figsize=(12, 9.5))
+    fig, axes = subplots(2, 2, figsize=(12, 9.5))
     a = np.linspace(0.001, 0.999, 400)
     curves = [loss_at(p) for p in a]
     ax = axes[0, 0]

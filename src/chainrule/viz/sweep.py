@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core import Network
 from ..core.validation import check_positive
-from .figures import plt, save_figure
+from .figures import save_figure, subplots
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -94,7 +94,7 @@ def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4,
 
 def _plot(sweep, out):
     n = len(sweep.runs)
-    fig, axes = plt.subplots(1, n, figsize=(5 * n, 4), squeeze=False)
+    fig, axes = subplots(1, n, figsize=(5 * n, 4), squeeze=False)
     top = max(0.5, max(max(run.losses) for run in sweep.runs)) * 1.08
     for ax, run in zip(axes[0], sweep.runs):
         ax.plot(run.losses)

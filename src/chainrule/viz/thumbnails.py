@@ -9,7 +9,7 @@ import tempfile
 from PIL import Image
 
 from .animate_gif import draw_frame
-from .figures import plt, save_figure
+from .figures import save_figure, subplots
 from .gradcheck_view import seeded_gradient_check
 from .overfitting import overfit_study
 from .sine import fit_sine
@@ -22,7 +22,7 @@ from .trace_spec import guide_trace
 def trace_frame_png(path, step=10):
     """One frame of the guide's trace animation (1-based ``step``) as a PNG."""
     data = player_data(guide_trace())
-    fig, ax = plt.subplots(figsize=(9, 5.4))
+    fig, ax = subplots(figsize=(9, 5.4))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
     draw_frame(ax, data, data["frames"][step - 1], step - 1)
     return save_figure(fig, path, dpi=80)
