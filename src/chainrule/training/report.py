@@ -62,7 +62,7 @@ def _finding_html(finding):
     level = html.escape(str(finding.get("severity", finding.get("level", "warning"))))
     title = finding.get("title") or finding.get("kind") or finding.get("code") or "finding"
     parts = [f"<strong>{html.escape(str(title))}</strong>"]
-    for key in ("epoch", "message", "cause", "advice"):
+    for key in ("epoch", "layer", "message", "cause", "advice"):
         if finding.get(key) not in (None, ""):
             value = finding[key] + 1 if key == "epoch" and isinstance(finding[key], int) else finding[key]
             parts.append(f"<div><em>{key}</em>: {html.escape(str(value))}</div>")

@@ -31,10 +31,10 @@ def run(args):
     configs = variants(base, archs, args.loss or DEFAULT_LOSSES)
     print(f"Comparing {len(configs)} runs on MNIST digits {args.digits or '0-9'}: {base.epochs} epochs each, "
           f"{base.optimizer} with learning rate {base.learning_rate:g}, batch {base.batch_size}, seed {base.seed}")
-    print(f"{'run':<36} {'train loss':>10} {'test acc':>9} {'seconds':>8}")
+    print(f"{'run':<40} {'train loss':>10} {'test acc':>9} {'seconds':>8}")
 
     def log(run):
-        print(f"{run.label:<36} {run.history.train_loss[-1]:>10.4f} {100 * run.test_accuracy:>8.1f}% "
+        print(f"{run.label:<40} {run.history.train_loss[-1]:>10.4f} {100 * run.test_accuracy:>8.1f}% "
               f"{run.seconds:>8.2f}", flush=True)
 
     runs = run_comparison(configs, log=log)
