@@ -158,9 +158,10 @@ def load_checkpoint(path):
     if os.path.isdir(path):
         raise ModelFileError(f"checkpoint {path!r} is a folder, not a file")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule checkpoint")
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule checkpoint (an .npz)")
+        with loaded as archive:
             files = archive.files
             if CHECKPOINT_KEY not in files:
                 if MODEL_KEY in files:

@@ -13,6 +13,7 @@ not a chainrule model, is damaged, or comes from a newer format version.
 import json
 import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -54,7 +55,10 @@ def read_model_file(path):
     if not os.path.exists(path):
         raise ModelFileError(f"model file {path!r} does not exist")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule model file (an .npz)")
+        with loaded as archive:
             if DESCRIPTION_KEY not in archive.files:
                 raise ModelFileError(f"{path!r} is not a chainrule model file (no {DESCRIPTION_KEY!r} entry; "
                                      f"it holds {', '.join(archive.files) or 'nothing'})")
@@ -62,7 +66,7 @@ def read_model_file(path):
             arrays = {name: archive[name] for name in archive.files if name != DESCRIPTION_KEY}
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:  # zlib: bad deflate data
         raise ModelFileError(f"cannot read model file {path!r}: it is truncated, corrupted or not an .npz "
                              f"({type(exc).__name__}: {exc})") from None
     if not isinstance(description, dict) or description.get("format") != FORMAT:
