@@ -143,7 +143,18 @@ def test_torch_loss_names_the_matching_module():
     assert isinstance(torch_loss(Network([2, 3], loss="softmax_cross_entropy")), nn.CrossEntropyLoss)
 
 
+def test_from_torch_takes_a_typical_mnist_model_with_a_leading_flatten():
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.Sigmoid(), nn.Linear(32, 10))
+    net = from_torch(model, loss="softmax_cross_entropy")
+    assert net.layer_sizes == [784, 32, 10] and net.dtype == np.float32
+    images = torch.rand(5, 1, 28, 28)
+    np.testing.assert_allclose(net.forward(images.reshape(5, -1).numpy()), model(images).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+
+
 @pytest.mark.parametrize("model, message", [
+    (nn.Sequential(nn.Linear(4, 3), nn.Flatten(), nn.Linear(3, 2)), "Flatten after a Linear"),
     (nn.Sequential(nn.Linear(4, 3), nn.Dropout(0.5), nn.Linear(3, 2)), "module 1 is Dropout"),
     (nn.Sequential(nn.Linear(4, 3), nn.GELU(), nn.Linear(3, 2)), "module 1 is GELU"),
     (nn.Sequential(nn.ReLU(), nn.Linear(4, 3)), "before any Linear"),

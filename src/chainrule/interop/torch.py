@@ -91,7 +91,7 @@ def torch_loss(net):
 
 # --- back from PyTorch ---
 
-_SUPPORTED = "Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax(dim=-1) and Identity"
+_SUPPORTED = "Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax(dim=-1), Identity and a leading Flatten"
 
 
 def _activation_from_module(module, nn, position):
@@ -126,7 +126,8 @@ def from_torch(module, loss="mse", seed=42):
 
     ``module`` is an ``nn.Sequential`` (nested Sequentials are flattened) of ``Linear`` layers, each followed
     by at most one of ``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU``, ``Softmax(dim=-1)`` (``Identity``
-    modules are skipped). Anything else (Dropout, BatchNorm, Conv2d, GELU, a custom module, ...) is a
+    modules are skipped, and so is a leading ``Flatten``: the chainrule network takes the flattened rows,
+    e.g. ``images.reshape(len(images), -1)``). Anything else (Dropout, BatchNorm, Conv2d, GELU, a custom module, ...) is a
     ``ConfigError`` naming the module, because chainrule could not reproduce what it computes.
 
     ``loss`` is the loss to train it with (a module carries none): ``"mse"``, ``"cross_entropy"``
@@ -143,6 +144,11 @@ def from_torch(module, loss="mse", seed=42):
     for position, child in enumerate(_flatten(module, nn)):
         if isinstance(child, nn.Identity):
             continue
+        if isinstance(child, nn.Flatten):
+            if linears:
+                raise ConfigError(f"module {position} is Flatten after a Linear layer; chainrule networks take "
+                                  f"flat rows, so a Flatten can only come first")
+            continue  # images -> rows: chainrule's input is already rows of n_in numbers
         if isinstance(child, nn.Linear):
             linears.append(child)
             activations.append("identity")
