@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from chainrule.cli.main import main
-from chainrule.viz import loss_at, lr_sweep, seeded_gradient_check
+from chainrule.viz import format_overfit, loss_at, lr_sweep, seeded_gradient_check
 
 
 def assert_picture(path, min_width=600, min_height=300):
@@ -74,37 +74,53 @@ def test_fit_sine_block_24(tmp_path, capsys):
     assert_picture(out, 900, 350)
 
 
-def test_overfit_guide_setups_and_one_that_overfits(tmp_path, capsys):
-    out = tmp_path / "overfitting.png"
-    code, text = run_cli(capsys, "overfit", "--out", str(out))
-    assert code == 0
-    guide = text[:text.index("the guide's Exercise 4.1")]
-    exercise = text[text.index("the guide's Exercise 4.1"):text.index("a set-up that does overfit")]
-    shows = text[text.index("a set-up that does overfit"):]
-    # block 25 (item 9): train = mean step loss during the epoch, test evaluated after it
+@pytest.fixture(scope="module")
+def overfit_runs(tmp_path_factory):
+    """The three set-ups, trained once for all the overfitting tests (they are the slow part)."""
+    from chainrule.viz import overfit_study
+
+    out = tmp_path_factory.mktemp("overfit") / "overfitting.png"
+    return overfit_study(["guide", "exercise", "shows"], out=out)
+
+
+def test_overfit_guide_demo_block_25(overfit_runs):
+    text = format_overfit(overfit_runs[0])
+    # item 9: train = mean step loss during the epoch, test evaluated after it
     for line in ("    0       0.099329", "0.143052", " 1000       0.007316", "0.003666",
                  " 2000       0.006376", "0.003704", " 2999       0.006077", "0.004037"):
-        assert line in guide
-    assert "Did the test loss rise? Only slightly" in guide
-    # block 27, Exercise 4.1 (item 10): losses evaluated after the epoch; the guide's flag is No at every epoch
-    for value in ("0.140369", "0.070272", "0.007419", "0.014755", "0.006681", "0.013187", "0.006335",
-                  "0.012809", "0.006136", "0.012433"):
-        assert value in exercise
-    assert "(test/train > 3): No at every epoch above" in exercise
-    assert "Did the test loss rise? NO" in exercise
-    assert "Did the test loss rise? YES" in shows
-    assert_picture(out, 1000, 1000)
+        assert line in text
+    assert "Did the test loss rise? Only slightly (13%): not the clear overfitting the guide describes." in text
 
 
-def test_overfit_shows_really_overfits():
-    from chainrule.viz import overfit
-    run = overfit("shows")
+def test_overfit_exercise_4_1_block_27(overfit_runs):
+    text = format_overfit(overfit_runs[1])
+    # item 10: losses evaluated after the epoch at 0/500/1000/1500/1999; the guide's flag is No at every epoch
+    for train, test in (("0.140369", "0.070272"), ("0.007419", "0.014755"), ("0.006681", "0.013187"),
+                        ("0.006335", "0.012809"), ("0.006136", "0.012433")):
+        assert f"  {train}    {test}" in text
+    assert "(test/train > 3): No at every epoch above" in text
+    assert "Did the test loss rise? NO" in text
+
+
+def test_overfit_shows_really_overfits(overfit_runs):
+    run = overfit_runs[2]
     best = run.best_epoch
     assert run.verdict == "yes"
     assert run.test_losses[-1] > 3 * run.test_losses[best]
     assert run.train_losses[-1] < 0.5 * run.train_losses[best]
-    # a clear rise late in training too, not only against one dip: mean of the last 500 epochs vs epochs 1000-1500
+    # a clear rise late in training too, not only against one dip: the last 500 epochs vs epochs 1000-1500
     assert np.mean(run.test_losses[-500:]) > 2 * np.mean(run.test_losses[1000:1500])
+    assert "Did the test loss rise? YES" in format_overfit(run)
+    assert_picture(run.figure, 1000, 1000)      # one figure, a row per set-up
+
+
+def test_overfit_command(tmp_path, capsys):
+    # the wiring only, on a short run (the numbers above are the library's)
+    out = tmp_path / "o.png"
+    code, text = run_cli(capsys, "overfit", "--setup", "exercise", "--epochs", "200", "--out", str(out))
+    assert code == 0
+    assert "the guide's Exercise 4.1" in text and "200 epochs" in text and f"Figure: {out}" in text
+    assert_picture(out, 900, 350)
 
 
 def test_gradcheck_command(tmp_path, capsys):
