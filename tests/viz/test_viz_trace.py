@@ -139,3 +139,11 @@ def test_bad_specs_are_rejected_with_clear_messages(tmp_path):
         record_trace(Network([2, 1]), np.ones((3, 2)), np.ones((3, 1)))
     assert main(["trace", "--animate", str(tmp_path / "a.txt")]) == 2
     assert not (tmp_path / "a.txt").exists()
+
+
+def test_float32_network_is_traced_in_float32():
+    net = Network([2, 2, 1], seed=0, dtype=np.float32)
+    trace = record_trace(net, [1.0, 2.0], [1.0])
+    assert trace.layers[0].z.dtype == np.float32 and trace.layers[1].dW.dtype == np.float32
+    np.testing.assert_array_equal(trace.prediction, net.forward(np.array([1.0, 2.0], dtype=np.float32)))
+    assert r4(trace.prediction) == [0.6816]

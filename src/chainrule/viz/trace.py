@@ -85,7 +85,7 @@ def record_trace(net, x, target, learning_rate=0.5):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
         raise ShapeError(f"a trace follows one example: x must have shape ({net.layer_sizes[0]},), got {x.shape}")
-    work = net.astype(np.float64)       # a copy: the trace never changes the caller's network
+    work = net.astype(net.dtype)        # a copy in the same precision: the caller's network is untouched
     weights_before = [W.copy() for W in work.weights]
     biases_before = [b.copy() for b in work.biases]
 
