@@ -174,3 +174,24 @@ def test_from_torch_rejects_what_chainrule_cannot_compute(model, message):
 def test_to_torch_rejects_other_objects():
     with pytest.raises(ConfigError, match="expects a chainrule Network"):
         to_torch(nn.Linear(2, 2))
+
+
+def test_train_in_torch_float32_and_come_back():
+    """The README's round trip, small: chainrule -> torch (float32) -> a few Adam steps -> chainrule."""
+    net = make_net([6, 12, 3], "relu", "identity", "softmax_cross_entropy")
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(64, 6))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    model = to_torch(net).float()
+    criterion = torch_loss(net)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    X_t, y_t = torch.from_numpy(X).float(), torch.from_numpy(y).long()
+    for _ in range(20):
+        optimizer.zero_grad()
+        criterion(model(X_t), y_t).backward()
+        optimizer.step()
+    back = from_torch(model, loss="softmax_cross_entropy")
+    assert back.dtype == np.float32
+    np.testing.assert_allclose(back.forward(X.astype(np.float32)), model(X_t).detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(back.predict(X.astype(np.float32)), model(X_t).argmax(dim=1).numpy())
+    assert not np.allclose(back.weights[0], net.weights[0])  # it did train there
