@@ -91,6 +91,9 @@ def test_html_player_steps_in_the_browser(tmp_path):
     assert dom.count("<circle") == 5
     step, title, numbers = _shown(_dom(path, "#step=14&press=prev"))
     assert step == 13 and title.startswith("Step 13/14: Update")
+    # playing advances one step per 1.6 s of (virtual) time: 3 s in, it is past the first step
+    step, _, _ = _shown(_dom(path, "#play"))
+    assert 2 <= step <= 4
 
 
 @pytest.mark.browser
