@@ -22,14 +22,13 @@ import hashlib
 import json
 import math
 import os
-import zipfile
-import zlib
 
 import numpy as np
 
 from ..errors import ConfigError, ModelFileError
 from .files import atomic_write
 from .model_io import DESCRIPTION_KEY as MODEL_KEY
+from .model_io import READ_ERRORS
 from .model_io import describe
 
 FORMAT = "chainrule-checkpoint"
@@ -176,7 +175,7 @@ def load_checkpoint(path):
             arrays = {name: archive[name] for name in files if name not in (CHECKPOINT_KEY, MODEL_KEY)}
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, TypeError) as exc:
+    except (*READ_ERRORS, KeyError, TypeError) as exc:
         raise ModelFileError(f"cannot read checkpoint {path!r}: it is truncated, corrupted or not an .npz "
                              f"({type(exc).__name__}: {exc})") from None
     state = _unpack(description["state"], arrays, path)

@@ -12,6 +12,7 @@ not a chainrule model, is damaged, or comes from a newer format version.
 """
 import json
 import os
+import struct
 import zipfile
 import zlib
 
@@ -25,6 +26,10 @@ from .files import atomic_write
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
 DESCRIPTION_KEY = "chainrule_model"
+#: what reading a damaged zip can raise: bad headers, bad deflate data (zlib.error), flipped flag bits
+#: (NotImplementedError: "compressed patched data", "strong encryption"; RuntimeError: "password required")
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError,
+               RuntimeError)
 
 
 def describe(net, metadata=None):
@@ -66,7 +71,7 @@ def read_model_file(path):
             arrays = {name: archive[name] for name in archive.files if name != DESCRIPTION_KEY}
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:  # zlib: bad deflate data
+    except (*READ_ERRORS, KeyError) as exc:
         raise ModelFileError(f"cannot read model file {path!r}: it is truncated, corrupted or not an .npz "
                              f"({type(exc).__name__}: {exc})") from None
     if not isinstance(description, dict) or description.get("format") != FORMAT:
