@@ -176,8 +176,10 @@ def one_hot_targets(labels, n_classes, dtype):
     return np.eye(n_classes, dtype=dtype)[labels]
 
 
-def train_project(config, progress=False, callbacks=(), data=None):
-    """Train and evaluate one configuration; writes nothing. ``data``: a ``ProjectData`` to reuse."""
+def train_project(config, progress=False, callbacks=(), data=None, checkpoint=None, resume=None):
+    """Train and evaluate one configuration. ``data``: a ``ProjectData`` to reuse. ``checkpoint``: a file to save
+    the training state to after each epoch and on Ctrl-C (else nothing is written); ``resume``: a checkpoint
+    (file or ``Checkpoint``) to continue from."""
     data = data if data is not None else prepare_data(config)
     net = build_network(config)
     k = len(config.digits)
@@ -191,7 +193,8 @@ def train_project(config, progress=False, callbacks=(), data=None):
                   validation_data=validation, early_stopping=config.early_stopping,
                   callbacks=[EvaluateOn(data.X_test, one_hot_targets(data.labels_test, k, net.dtype), "test"),
                              *callbacks],
-                  progress=progress)
+                  progress=progress, checkpoint=checkpoint, resume=resume,
+                  checkpoint_metadata={"project": "mnist", "config": config.to_dict()})
     seconds = time.perf_counter() - started
     history.settings.update(loss=net.loss.name, layer_sizes=net.layer_sizes, activations=net.activation_names,
                             dtype=net.dtype.name, digits=config.digits, data=data.description,
