@@ -56,16 +56,24 @@ def _table(rows, header=None):
     return "\n".join(out)
 
 
+FINDING_LABELS = (("message", "What was measured"), ("cause", "Likely cause"), ("advice", "Advice"))
+
+
 def _finding_html(finding):
+    """One diagnostics finding (a dict: title, severity, epoch, layer, message, cause, advice) as a box."""
     if not isinstance(finding, dict):
         return f'<div class="finding">{html.escape(str(finding))}</div>'
-    level = html.escape(str(finding.get("severity", finding.get("level", "warning"))))
-    title = finding.get("title") or finding.get("kind") or finding.get("code") or "finding"
-    parts = [f"<strong>{html.escape(str(title))}</strong>"]
-    for key in ("epoch", "layer", "message", "cause", "advice"):
+    level = html.escape(str(finding.get("severity", "warning")))
+    title = finding.get("title") or finding.get("kind") or "finding"
+    epoch = finding.get("epoch")
+    when = "before training" if epoch is None else f"epoch {epoch + 1}" if isinstance(epoch, int) else str(epoch)
+    if finding.get("layer") is not None:
+        when += f", layer {finding['layer']}"
+    parts = [f"<strong>{html.escape(str(title))}</strong> <span class=\"muted\">({html.escape(level)}, "
+             f"{html.escape(when)})</span>"]
+    for key, label in FINDING_LABELS:
         if finding.get(key) not in (None, ""):
-            value = finding[key] + 1 if key == "epoch" and isinstance(finding[key], int) else finding[key]
-            parts.append(f"<div><em>{key}</em>: {html.escape(str(value))}</div>")
+            parts.append(f"<div><em>{label}:</em> {html.escape(str(finding[key]))}</div>")
     return f'<div class="finding {level}">{"".join(parts)}</div>'
 
 
