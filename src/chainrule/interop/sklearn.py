@@ -284,11 +284,6 @@ class _ChainruleMLP(BaseEstimator):
             state["network_"] = _rebuild_network(saved)
         super().__setstate__(state)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags
-
 
 def _rebuild_network(saved):
     from ..core.activations import LeakyReLU
@@ -361,7 +356,7 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
         """One epoch over ``(X, y)``, continuing from the current weights and optimizer state.
 
         The first call needs ``classes``: every class that any call will see (as in ``MLPClassifier``);
-        for multilabel y it may be omitted.
+        for multilabel y it may be omitted. ``max_iter``, ``tol`` and ``early_stopping`` apply to ``fit`` only.
         """
         if not hasattr(self, "network_"):
             if classes is None and type_of_target(y) != "multilabel-indicator":
@@ -421,7 +416,8 @@ class ChainruleRegressor(RegressorMixin, _ChainruleMLP):
         return Y.astype(_DTYPES[self.dtype])
 
     def partial_fit(self, X, y):
-        """One epoch over ``(X, y)``, continuing from the current weights and optimizer state."""
+        """One epoch over ``(X, y)``, continuing from the current weights and optimizer state.
+        ``max_iter``, ``tol`` and ``early_stopping`` apply to ``fit`` only."""
         return self._fit(X, y, incremental=True)
 
     def predict(self, X):
