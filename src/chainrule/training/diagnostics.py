@@ -404,7 +404,8 @@ class Diagnostics(Callback):
         frozen = len(self.probe_losses) >= 3 and abs(loss - previous) <= 1e-9 * abs(previous)
         if frozen:
             notes.append("the loss has not changed at all since the last epoch")
-        if not final and (epoch < 1 or not (problems or notes)):
+        layer_problems = [f for f in problems if f.get("layer") is not None]
+        if not final and (epoch < 1 or not (layer_problems or notes)):
             return
         generic = ("check your gradients with gradient checking (chainrule.gradient_check); try a much smaller "
                    f"learning rate (try {lr / 10:g}); check that your data is formatted correctly (shapes, "
@@ -454,29 +455,37 @@ class Diagnostics(Callback):
             epoch=epoch, window=w, loss_before=before, loss_now=now, relative_drop=drop))
 
     def _check_overfitting(self, run, epoch):
+        """The guide's sign: "the training loss keeps dropping but the test loss starts rising". Both measured
+        without updates (validation/test loss, the probe loss on training examples), over ``patience`` epochs, so
+        the ups and downs of a too-high learning rate do not count."""
         h = run.history
+        patience = max(self.overfit_patience, run.epochs // 50)
+        train = self.probe_losses[1:]                   # after each epoch
+        if len(train) <= patience:
+            return
+        recent = np.asarray(train[-patience - 1:])
+        if not np.all(np.diff(recent) <= 1e-3 * recent[:-1]):
+            return                                      # the training loss is not steadily falling
         for name in ("val_loss", "test_loss"):
             series = h.val_loss if name == "val_loss" else h.metrics.get(name)
-            if not series or series[-1] is None:
+            if not series or series[-1] is None or len(series) != len(train):
                 continue
             values = np.array([np.inf if v is None else v for v in series], dtype=float)
             best = int(np.argmin(values))
             now = len(values) - 1
-            if now - best < self.overfit_patience or not values[now] > values[best] * (1 + self.overfit_margin):
-                continue
-            train = h.train_loss
-            if not train[now] < train[best]:
+            if now - best < patience or not values[now] > values[best] * (1 + self.overfit_margin) \
+                    or not values[now] > values[now - patience] or not train[now] < train[best]:
                 continue
             label = "validation" if name == "val_loss" else "test"
             self._report(run, make_finding(
                 "overfitting", "warning", f"Overfitting: the {label} loss is rising while the training loss falls",
-                f"The {label} loss was lowest in epoch {best + 1} ({values[best]:.4g}) and is {values[now]:.4g} in "
-                f"epoch {now + 1} (+{100 * (values[now] / values[best] - 1):.1f}%), while the training loss kept "
-                f"falling ({train[best]:.4g} -> {train[now]:.4g}).",
+                f"The {label} loss was lowest after epoch {best + 1} ({values[best]:.4g}) and is {values[now]:.4g} "
+                f"after epoch {now + 1} (+{100 * (values[now] / values[best] - 1):.1f}%), while the loss on training "
+                f"examples kept falling ({train[best]:.4g} -> {train[now]:.4g}).",
                 "the network is memorizing the training examples (their noise) instead of the pattern: it is large "
                 "for the amount of data, or trained for too many epochs",
-                "stop at the best epoch (early stopping: --early-stopping 5 restores its weights), add L2 weight decay "
-                "(--weight-decay 1e-4), use a smaller network or more training data",
+                f"stop at the best epoch (early stopping: --early-stopping 5 restores its weights), add L2 weight decay "
+                f"(--weight-decay 1e-4), use a smaller network or more training data",
                 epoch=epoch, series=name, best_epoch=best, best_loss=float(values[best]), loss_now=float(values[now]),
                 train_loss_at_best=train[best], train_loss_now=train[now]), key=f"overfitting:{name}")
 
