@@ -11,9 +11,9 @@ from .figures import write_text_atomic
 from .trace_frames import player_data
 
 
-def render_html(trace, title=None):
+def render_html(trace, title=None, data=None):
     """The player page for ``trace``, as a string."""
-    data = player_data(trace)
+    data = player_data(trace) if data is None else data
     sizes = " \u2192 ".join(map(str, trace.layer_sizes))
     title = title or f"Backpropagation, step by step: a {sizes} network"
     subtitle = (f"One training step ({trace.loss_name} loss, learning rate {trace.learning_rate:g}). "
@@ -27,6 +27,6 @@ def render_html(trace, title=None):
 
 def save_html(trace, path, title=None):
     """Write the player page for ``trace`` to ``path``; returns the number of frames."""
-    page = render_html(trace, title)
-    write_text_atomic(path, page)
-    return len(player_data(trace)["frames"])
+    data = player_data(trace)
+    write_text_atomic(path, render_html(trace, title, data))
+    return len(data["frames"])
