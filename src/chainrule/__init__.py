@@ -10,3 +10,4 @@ __version__ = "0.1.0"
 
 from . import check  # noqa: E402  (callable: chainrule.check("my_network.py"))
 from .data import MnistData, download_mnist, load_mnist  # noqa: E402
+from .training import History, evaluate, fit, load_model, save_model  # noqa: E402
