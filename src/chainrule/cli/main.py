@@ -37,16 +37,25 @@ def main(argv=None):
     try:
         return args.func(args) or 0
     except ChainruleError as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"chainrule {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(args, exc)
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
         print(f"\nchainrule {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file or folder that cannot be read or written: the system's reason is enough
+        return _error(args, exc)
+    except MemoryError:
+        return _error(args, "not enough memory (try smaller layers, a smaller batch or --max-train)")
+
+
+def _error(args, message):
+    """One line on stderr and exit code 2; the traceback only with --debug."""
+    if args.debug:
+        traceback.print_exc()
+    print(f"chainrule {args.command}: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from ..core.network import Network
+from ..core.validation import check_positive
 from ..errors import ConfigError
 from .callbacks import EvaluateOn
 from .evaluation import evaluate
@@ -93,6 +94,14 @@ class ProjectConfig:
         if self.learning_rate is None:
             self.learning_rate = DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5)
         self.source = os.fspath(self.source)
+        # checked here, before any data is loaded or anything printed (fit checks them again)
+        self.learning_rate = check_positive(self.learning_rate, "learning_rate")
+        self.epochs = check_positive(self.epochs, "epochs", integer=True)
+        self.batch_size = check_positive(self.batch_size, "batch_size", integer=True)
+        if self.max_train is not None:
+            self.max_train = check_positive(self.max_train, "max_train", integer=True)
+        if self.early_stopping is not None:
+            self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
 
     @property
     def layer_sizes(self):

@@ -26,7 +26,7 @@ def register(subparsers):
 
 
 def run(args):
-    base = config_from_args(args, digits=args.digits or "0-9", epochs=args.epochs or 10)
+    base = config_from_args(args, digits=args.digits or "0-9", epochs=10 if args.epochs is None else args.epochs)
     archs = [int_list(a) for a in (args.arch or DEFAULT_ARCHS)]
     configs = variants(base, archs, args.loss or DEFAULT_LOSSES)
     print(f"Comparing {len(configs)} runs on MNIST digits {args.digits or '0-9'}: {base.epochs} epochs each, "

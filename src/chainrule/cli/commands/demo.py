@@ -2,6 +2,7 @@
 import numpy as np
 
 from ...core import Network, gradient_check
+from ...core.validation import check_positive
 
 
 def register(subparsers):
@@ -13,6 +14,7 @@ def register(subparsers):
 
 
 def run(args):
+    check_positive(args.steps, "--steps", integer=True)
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     y = np.array([[0], [1], [1], [0]], dtype=float)
     net = Network([2, 4, 1], seed=args.seed)
