@@ -4,6 +4,7 @@ Training reuses arrays from batch to batch, works in place and converts the data
 none of that may change a number. These tests compare it with the plain path (forward(), backward(),
 W -= lr * dW) and with the guide's own per-example loop. No timing here: see benchmarks/.
 """
+import os
 import sys
 import tracemalloc
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from chainrule import Network
 from chainrule.core.activations import get_activation
 from chainrule.core.losses import get_loss
-from chainrule.core.network import SMALL_PRODUCT, blas_threads
+from chainrule.core.network import SMALL_PRODUCT, blas_threads, training_threads
 from chainrule.errors import InputValueError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -203,13 +204,25 @@ def test_an_epoch_never_copies_the_data():
 
 def test_blas_threads_limits_small_products_to_one_thread_and_restores():
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    before = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+
+    def blas_thread_counts():
+        return [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
+
+    before = blas_thread_counts()
     with blas_threads(32, [784, 64, 10]):
-        inside = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
-        assert all(n == 1 for n in inside)
-    after = [info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"]
-    assert after == before
+        assert all(n == 1 for n in blas_thread_counts())
+    assert blas_thread_counts() == before
     assert 32 * 784 * 64 < SMALL_PRODUCT <= 1024 * 784 * 64
-    with blas_threads(1024, [784, 64, 10]):          # large products keep every thread
-        assert [info["num_threads"] for info in threadpoolctl.threadpool_info()
-                if info["user_api"] == "blas"] == before
+    assert training_threads(32, [784, 64, 10]) == 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert training_threads(1024, [784, 64, 10]) == max(1, cores - 1)   # one core left free
+    with blas_threads(1024, [784, 64, 10]):
+        assert blas_thread_counts() == [min(n, max(1, cores - 1)) for n in before]
+    assert blas_thread_counts() == before
+
+
+def test_finite_rows_whose_sum_overflows_are_accepted():
+    X = np.full((3, 4), 3e38, dtype=np.float32)      # each row's sum is inf in float32; every value is finite
+    net = Network([4, 2, 1])
+    prepared, _ = net.prepare_data(X, np.zeros((3, 1)))
+    assert prepared is X

@@ -5,6 +5,7 @@ examples computed with matrix products, a choice of activations and losses,
 float32, and randomness that never touches NumPy's global state.
 """
 import contextlib
+import os
 
 import numpy as np
 
@@ -15,27 +16,42 @@ from .losses import get_loss
 from .validation import as_float_array, check_finite, check_input, check_positive
 
 #: Below this many multiply-adds in one matrix product, a second BLAS thread costs more in hand-offs
-#: than it saves (and on a busy machine far more): training then runs BLAS on one thread.
-#: Measured on 2 cores in docs/performance.md; batch 32 on [784, 64, 10] is 1.6 million.
+#: than it saves: training then runs BLAS on one thread. Batch 32 on [784, 64, 10] is 1.6 million.
 SMALL_PRODUCT = 8_000_000
 
 _blas = {}
 
 
-def blas_threads(batch_size, layer_sizes):
-    """A context manager for a training loop: BLAS on one thread when every product of a batch is
-    small (see ``SMALL_PRODUCT``), else left as it is. Does nothing without threadpoolctl."""
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def training_threads(batch_size, layer_sizes):
+    """BLAS threads for a training loop: one for small products; for large ones every core but one,
+    which stays free for Python's own work between the products and for whatever else the machine runs
+    (a BLAS thread that has to wait for a busy core stalls every product: see docs/performance.md)."""
     largest = batch_size * max(n_in * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-    if largest >= SMALL_PRODUCT:
-        return contextlib.nullcontext()
+    return 1 if largest < SMALL_PRODUCT else max(1, _cores() - 1)
+
+
+def blas_threads(batch_size, layer_sizes):
+    """A context manager for a training loop: BLAS limited to ``training_threads(...)`` (never raised
+    above what it is now, so OPENBLAS_NUM_THREADS=1 is respected). Does nothing without threadpoolctl."""
     if "controller" not in _blas:
         try:
             from threadpoolctl import ThreadpoolController
-            _blas["controller"] = ThreadpoolController()
+            _blas["controller"] = ThreadpoolController().select(user_api="blas")
         except Exception:  # threadpoolctl missing or unable to inspect this process: leave BLAS alone
             _blas["controller"] = None
     controller = _blas["controller"]
-    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+    if controller is None or not controller.lib_controllers:
+        return contextlib.nullcontext()
+    now = min(lib.num_threads for lib in controller.lib_controllers)
+    threads = training_threads(batch_size, layer_sizes)
+    return contextlib.nullcontext() if threads >= now else controller.limit(limits=threads)
 
 
 def guide_initial_weights(layer_sizes, rng):
@@ -291,8 +307,12 @@ class Network:
 
 
 def _check_finite_in_chunks(X, name, rows=1024):
-    """``check_finite`` a block of rows at a time, so checking 60,000 images does not hold a second
-    60,000-row array of booleans; the error, if any, comes from checking the whole array."""
+    """``check_finite`` without a second, boolean copy of X: a NaN or inf in a row makes that row's sum
+    (one matrix-vector product per block of rows) NaN or inf; only then is X checked element by element,
+    which raises if the row truly holds one (and not if the sum merely overflowed)."""
+    ones = np.ones(X.shape[-1], X.dtype) if X.ndim == 2 else None
     for start in range(0, len(X), rows):
-        if not np.isfinite(X[start:start + rows]).all():
+        block = X[start:start + rows]
+        if not np.isfinite(block @ ones if ones is not None else block).all():
             check_finite(X, name)
+            return
