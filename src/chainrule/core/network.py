@@ -313,6 +313,8 @@ def _check_finite_in_chunks(X, name, rows=1024):
     ones = np.ones(X.shape[-1], X.dtype) if X.ndim == 2 else None
     for start in range(0, len(X), rows):
         block = X[start:start + rows]
-        if not np.isfinite(block @ ones if ones is not None else block).all():
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = block @ ones if ones is not None else block
+        if not np.isfinite(sums).all():
             check_finite(X, name)
             return
