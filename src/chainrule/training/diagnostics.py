@@ -484,8 +484,8 @@ class Diagnostics(Callback):
                 f"examples kept falling ({train[best]:.4g} -> {train[now]:.4g}).",
                 "the network is memorizing the training examples (their noise) instead of the pattern: it is large "
                 "for the amount of data, or trained for too many epochs",
-                f"stop at the best epoch (early stopping: --early-stopping 5 restores its weights), add L2 weight decay "
-                f"(--weight-decay 1e-4), use a smaller network or more training data",
+                "stop at the best epoch (early stopping: --early-stopping 5 restores its weights), add L2 weight decay "
+                "(--weight-decay 1e-4), use a smaller network or more training data",
                 epoch=epoch, series=name, best_epoch=best, best_loss=float(values[best]), loss_now=float(values[now]),
                 train_loss_at_best=train[best], train_loss_now=train[now]), key=f"overfitting:{name}")
 
