@@ -223,11 +223,11 @@ class Network:
         on its own, so ``X`` may be kept as float32 or even uint8 to save memory."""
         learning_rate = check_positive(learning_rate, "learning_rate")
         batch_size = check_positive(batch_size, "batch_size", integer=True)
-        X, Y = self.prepare_data(X, y)
-        n = len(X)
-        order = self.rng.permutation(n) if shuffle else None
-        total = 0.0
-        with blas_threads(batch_size, self.layer_sizes):
+        with blas_threads(batch_size, self.layer_sizes):   # the finite check in prepare_data uses BLAS too
+            X, Y = self.prepare_data(X, y)
+            n = len(X)
+            order = self.rng.permutation(n) if shuffle else None
+            total = 0.0
             for start in range(0, n, batch_size):
                 idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
                 X_batch, Y_batch = X[idx], Y[idx]
@@ -241,7 +241,7 @@ class Network:
         net's dtype; ``X`` comes back as given when it is already a NumPy array of real numbers (float32
         data for a float64 net, say, is converted batch by batch, never copied whole), else converted."""
         if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
-            if X.dtype.kind == "f":
+            if X.dtype.kind == "f" and X.ndim > 0:   # a 0-d array gets the shape error below
                 _check_finite_in_chunks(X, "X")
         else:
             X = as_float_array(X, "X", self.dtype)
