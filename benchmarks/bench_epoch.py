@@ -31,7 +31,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_data import load_sample, split  # noqa: E402
 
-from chainrule.core.network import SMALL_PRODUCT  # noqa: E402
 
 GUIDE_LR = 0.5
 SKLEARN_LR = 0.5
@@ -153,11 +152,6 @@ def rows_for(quick):
             rows.append((section, dict(impl="guide", sizes=sizes, batch=batch, dtype="float64", lr=GUIDE_LR)))
         for dtype in ("float64", "float32"):
             rows.append((section, dict(impl="chainrule", sizes=sizes, batch=batch, dtype=dtype, lr=lr)))
-        largest = batch * max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        if largest >= SMALL_PRODUCT and all_threads > 1:   # chainrule leaves BLAS on every thread here
-            rows.append((section, dict(impl="chainrule", sizes=sizes, batch=batch, dtype="float32", lr=lr,
-                                       env=dict(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                                                MKL_NUM_THREADS="1"))))
         for threads in torch_threads:
             rows.append((section, dict(impl="torch", sizes=sizes, batch=batch, dtype="float32", lr=lr,
                                        threads=threads)))

@@ -76,13 +76,12 @@ def timed(prepare, epoch):
 
 def run_chainrule(spec):
     from chainrule import Network
-    from chainrule.core.network import SMALL_PRODUCT
+    from chainrule.core.network import training_threads
     sizes, dtype, batch = spec["sizes"], np.dtype(spec["dtype"]), spec["batch"]
     train_images, train_labels, test_images, test_labels = load(spec)
     X, Y = as_inputs(train_images, dtype), one_hot(train_labels, sizes[-1], dtype)
     X_test = as_inputs(test_images, dtype)
-    largest = batch * max(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    threads = "1" if largest < SMALL_PRODUCT else "all"
+    threads = str(training_threads(batch, sizes))
 
     def finish(net):
         return dict(accuracy=float(np.mean(net.predict(X_test) == test_labels)), threads=threads,
