@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import ConfigError, ModelFileError
 from .files import atomic_write
 from .model_io import DESCRIPTION_KEY as MODEL_KEY
-from .model_io import READ_ERRORS
+from .model_io import READ_ERRORS, check_npz_signature
 from .model_io import describe
 
 FORMAT = "chainrule-checkpoint"
@@ -157,6 +157,7 @@ def load_checkpoint(path):
     if os.path.isdir(path):
         raise ModelFileError(f"checkpoint {path!r} is a folder, not a file")
     try:
+        check_npz_signature(path, "checkpoint")
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule checkpoint (an .npz)")

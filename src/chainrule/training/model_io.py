@@ -54,12 +54,28 @@ def save_model(net, path, metadata=None):
     return atomic_savez(path, arrays)
 
 
+def check_npz_signature(path, what="model file"):
+    """Refuse, by its first bytes, a file that is not an .npz (a zip of .npy arrays): NumPy would otherwise
+    try to unpickle it and answer with advice to load it "unsafely"."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return
+    if not head:
+        raise ModelFileError(f"{what} {path!r} is empty (0 bytes): it was never written completely")
+    if head.startswith(b"\x93NUMPY"):
+        raise ModelFileError(f"{path!r} is a single NumPy array (.npy), not a chainrule {what} (an .npz)")
+    raise ModelFileError(f"{path!r} is not a chainrule {what}: not an .npz archive (it starts with {head!r}); "
+                         f"chainrule never unpickles files")
+
+
 def read_model_file(path):
     """The description dict and the weight arrays of a model file, checked; raises ``ModelFileError``."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ModelFileError(f"model file {path!r} does not exist")
     try:
+        check_npz_signature(path)
         loaded = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule model file (an .npz)")
