@@ -258,7 +258,8 @@ class Diagnostics(Callback):
     def on_train_end(self, run):
         if run.history.epochs and not self._found("diverged", "not_learning"):
             grad_norms = run.history.grad_norms[-1] or []
-            self._check_not_learning(run, run.history.epochs - 1, run.learning_rate,
+            lr = run.learning_rate if run.learning_rate is not None else float(run.schedule(run.history.epochs - 1))
+            self._check_not_learning(run, run.history.epochs - 1, lr,
                                      getattr(self, "last_layers", None) or self._probe(run)[0], grad_norms, final=True)
 
     # --- the checks ---
