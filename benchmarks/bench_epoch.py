@@ -91,6 +91,11 @@ class Row:
         return dict(json.loads(line), walls=self.walls, cpus=self.cpus)
 
 
+#: seconds between two epochs: long enough for the BLAS/OpenMP threads of the row before, which keep
+#: spinning for a while after their last product, to go to sleep instead of taking the next row's core
+PAUSE = 0.25
+
+
 def run_section(specs):
     """Every row of a table, one epoch each in turn, until each has its repetitions: a busy machine
     then slows all of them alike rather than whichever happened to run during the busy minute."""
@@ -98,6 +103,7 @@ def run_section(specs):
     for round_ in range(max(spec["reps"] for spec in specs)):
         for row in rows:
             if round_ < row.spec["reps"]:
+                time.sleep(PAUSE)
                 row.epoch()
     return [row.finish() for row in rows]
 
@@ -206,6 +212,12 @@ def print_table(section, rows, baseline):
               f"{fmt(grown, '{:.0f}')} | {result['accuracy']:.1%} | {fmt(result.get('delta_w'), '{:.1e}')} |")
 
 
+def epoch_step_flops(config):
+    """Floating-point operations of the products of one full batch (as bench_workers.epoch_flops)."""
+    sizes, batch = config["sizes"], config["batch"]
+    return sum(2 * a * b * (3 if i > 0 else 2) for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))) * batch
+
+
 def weight_difference(path, reference):
     if not (Path(path).exists() and Path(reference).exists()):
         return None
@@ -280,20 +292,23 @@ def main(argv=None):
         print(f"Peak matrix-multiply speed (2048 x 2048 x 2048, all threads): "
               f"{floor['peak_gflops']['float64']:.0f} GFLOP/s float64, {floor['peak_gflops']['float32']:.0f} "
               f"GFLOP/s float32.\n")
-        print("| network, batch | dtype | epoch GFLOP | products alone, best threads | GFLOP/s on these shapes "
-              "| floor ms | floor at peak ms | chainrule ms | chainrule ÷ floor | ÷ floor at peak |")
-        print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+        print("| network, batch | dtype | epoch GFLOP | products alone, µs/step | floor ms, 1 thread "
+              "| floor ms, best | floor at peak ms | chainrule ms | ÷ floor 1 thread | ÷ floor best | ÷ floor at peak |")
+        print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         timed = {(str(s["sizes"]), s["batch"], s["dtype"]): float(np.median(r["walls"])) * 1e3
                  for _, s, r in results if s["impl"] == "chainrule" and not s.get("env") and "error" not in r}
         for row in floor["rows"]:
             c = row["config"]
-            floor_ms = row["flops"] / row["shape_gflops"] / 1e6
+            steps = row["flops"] / epoch_step_flops(c)
+            one_ms = row["step_us"]["1"] * steps / 1e3
+            best_ms = row["flops"] / row["shape_gflops"] / 1e6
             peak_ms = row["flops"] / floor["peak_gflops"][c["dtype"]] / 1e6
             ours = timed.get((str(c["sizes"]), c["batch"], c["dtype"]))
-            per_thread = ", ".join(f"{k} thr {v:.0f} µs/step" for k, v in row["step_us"].items())
+            per_thread = ", ".join(f"{v:.0f} ({k} thr)" for k, v in row["step_us"].items())
             print(f"| {c['sizes']}, {c['batch']} | {c['dtype']} | {row['flops'] / 1e9:.2f} | {per_thread} "
-                  f"| {row['shape_gflops']:.0f} | {floor_ms:.1f} | {peak_ms:.1f} | {fmt(ours)} | "
-                  f"{fmt(ours and ours / floor_ms, '{:.2f}')} | {fmt(ours and ours / peak_ms, '{:.2f}')} |")
+                  f"| {one_ms:.1f} | {best_ms:.1f} | {peak_ms:.1f} | {fmt(ours)} | "
+                  f"{fmt(ours and ours / one_ms, '{:.2f}')} | {fmt(ours and ours / best_ms, '{:.2f}')} | "
+                  f"{fmt(ours and ours / peak_ms, '{:.2f}')} |")
 
     # memory on the full MNIST shape
     print("\n## Memory: one epoch on the full MNIST shape (60,000 x 784), batch 32\n")
