@@ -236,3 +236,10 @@ def test_input_checks_and_the_constant_prediction_baseline():
     Y = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
     # predicting the column means (0.75, 0.25) everywhere: squared errors 3 * 0.0625 + 0.5625 per column
     assert constant_prediction_loss(net, Y) == pytest.approx(0.1875)
+
+
+def test_all_zero_inputs_are_named_as_why_no_gradient_reaches_layer_1():
+    history = train(Network([3, 4, 2]), np.zeros((8, 3)), np.eye(2)[[0, 1] * 4], epochs=2)
+    vanishing = only(history, "vanishing_gradients")
+    assert vanishing["layer"] == 1 and vanishing["evidence"]["grad_norm"] == 0
+    assert "every input value is 0" in vanishing["cause"]

@@ -54,7 +54,10 @@ class EarlyStopping(Callback):
         return value > self.best + self.min_delta
 
     def on_epoch_end(self, run):
-        value = run.history.last(self.monitor)
+        try:
+            value = run.history.last(self.monitor)
+        except KeyError as exc:
+            raise ConfigError(f"early stopping monitors {self.monitor!r}: {exc.args[0]}") from None
         if value is None or not np.isfinite(value):
             return
         if self._improved(value):

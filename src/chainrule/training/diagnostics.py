@@ -375,15 +375,21 @@ class Diagnostics(Callback):
             largest = max(grad_norms)
             for i, norm in enumerate(grad_norms[:-1]):
                 if largest > 0 and norm <= VANISHING_RATIO * largest:
+                    if i == 0 and not np.any(run.X[:self.probe_size]):
+                        cause = ("every input value is 0: dL/dW = delta x^T of the first layer is 0 whatever the error "
+                                 "signal")
+                        advice = "check the data: the inputs carry no information (all zeros)"
+                    else:
+                        cause = ("the error signal dies on its way back: the layers above it are saturated or dead "
+                                 "(see the findings about them), so delta = W.T delta * f'(z) is multiplied by ~0")
+                        advice = (f"fix the layers above (normalize inputs, lower the learning rate, re-initialize); "
+                                  f"{GUIDE}: print out gradient magnitudes, if they're all near zero the network is "
+                                  "in a flat region")
                     self._report(run, make_finding(
                         "vanishing_gradients", "warning", f"No gradient reaches layer {i + 1}",
                         f"The mean weight-gradient norm ||dL/dW|| of layer {i + 1} in epoch {epoch + 1} was {norm:.3g}, "
                         f"against {largest:.3g} for the largest layer: layer {i + 1} is not learning.",
-                        "the error signal dies on its way back: the layers above it are saturated or dead "
-                        "(see the findings about them), so delta = W.T delta * f'(z) is multiplied by ~0",
-                        f"fix the layers above (normalize inputs, lower the learning rate, re-initialize); "
-                        f"{GUIDE}: print out gradient magnitudes, if they're all near zero the network is in a "
-                        "flat region", epoch=epoch, layer=i + 1, grad_norm=norm, largest_grad_norm=largest))
+                        cause, advice, epoch=epoch, layer=i + 1, grad_norm=norm, largest_grad_norm=largest))
 
     def _check_not_learning(self, run, epoch, lr, layers, grad_norms, final):
         """No better than predicting the average output for every input. Judged early (after 2 epochs) only

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.validation import as_float_array
-from ..errors import ShapeError
+from ..errors import ConfigError, InputValueError, ShapeError
 from .metrics import EVAL_CHUNK, confusion_matrix, per_class_accuracy, predicted_classes
 
 
@@ -67,8 +67,13 @@ def evaluate(net, X, labels, class_names=None):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
                          f"labels {labels.shape}")
     n_classes = max(net.layer_sizes[-1], 2)
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise InputValueError(f"labels run from {labels.min()} to {labels.max()}, but the network tells apart "
+                              f"{n_classes} classes (labels 0..{n_classes - 1})")
     if class_names is None:
         class_names = list(range(n_classes))
+    elif len(class_names) != n_classes:
+        raise ConfigError(f"class_names has {len(class_names)} names for a network with {n_classes} classes")
     probabilities = class_probabilities(net, X)
     predicted = predicted_classes(net.predict_proba(X)) if net.layer_sizes[-1] == 1 else \
         np.argmax(probabilities, axis=1)

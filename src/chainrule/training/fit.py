@@ -28,6 +28,7 @@ import time
 
 import numpy as np
 
+from ..core.network import Network
 from ..core.validation import check_positive
 from ..errors import ConfigError, TrainingDiverged
 from .callbacks import EarlyStopping, EpochLogger, ProgressBar
@@ -287,8 +288,12 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     - ``checkpoint``: a file to save the whole training state to (atomically) every ``checkpoint_every``
       epochs, at the end and on Ctrl-C; ``checkpoint_metadata``: JSON-ready data stored with it.
     """
+    if not isinstance(net, Network):
+        raise ConfigError(f"fit trains a chainrule Network, got {type(net).__name__}")
     epochs = check_positive(epochs, "epochs", integer=True)
     batch_size = check_positive(batch_size, "batch_size", integer=True)
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float, np.integer, np.floating)):
+        raise ConfigError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
     weight_decay = float(weight_decay)
     if not np.isfinite(weight_decay) or weight_decay < 0:
         raise ConfigError(f"weight_decay must be >= 0, got {weight_decay!r}")
@@ -307,7 +312,7 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     all_callbacks = []
     if progress is True:
         all_callbacks.append(ProgressBar())
-    all_callbacks.extend(callbacks)
+    all_callbacks.extend(callbacks or ())
     if stopper is not None:
         all_callbacks.append(stopper)
     if progress:

@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 
 from ..core.network import Network
-from ..errors import ChainruleError, ModelFileError
+from ..errors import ChainruleError, ConfigError, ModelFileError
 from .history import _jsonable
 from .files import atomic_write
 
@@ -48,7 +48,13 @@ def atomic_savez(path, arrays):
 
 def save_model(net, path, metadata=None):
     """Save ``net`` (weights + JSON description + ``metadata``) to ``path`` (``.npz``); returns the path."""
-    arrays = {DESCRIPTION_KEY: np.array(json.dumps(describe(net, metadata), allow_nan=False))}
+    if not isinstance(net, Network):
+        raise ConfigError(f"save_model saves a chainrule Network, got {type(net).__name__}")
+    try:
+        description = json.dumps(describe(net, metadata), allow_nan=False)
+    except TypeError as exc:
+        raise ConfigError(f"metadata must be JSON-ready (numbers, text, lists, dicts): {exc}") from None
+    arrays = {DESCRIPTION_KEY: np.array(description)}
     for i, (W, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"W{i}"], arrays[f"b{i}"] = W, b
     return atomic_savez(path, arrays)
