@@ -27,9 +27,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (default: chainrule's choice)")
     parser.add_argument("--min-percent", type=float, default=1.0)
     parser.add_argument("--tarball", default=None)
+    parser.add_argument("--sampled", action="store_true",
+                        help="no line profiler: just train (for py-spy, see spy_summary.py)")
     args = parser.parse_args(argv)
-
-    from line_profiler import LineProfiler
 
     from chainrule import Network
     from chainrule.core import activations, layers, losses, network
@@ -48,6 +48,11 @@ def main(argv=None):
         threadpool_limits(args.threads, user_api="blas")
     net = Network(sizes, seed=42, dtype=args.dtype)
     net.train_epoch(X[:2 * args.batch], Y[:2 * args.batch], 5.0, batch_size=args.batch)   # warm up
+    if args.sampled:
+        for _ in range(args.epochs):
+            net.train_epoch(X, Y, 5.0, batch_size=args.batch)
+        return
+    from line_profiler import LineProfiler
     profiler = LineProfiler(*functions)
     profiler.enable_by_count()
     for _ in range(args.epochs):
