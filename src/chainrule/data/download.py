@@ -13,7 +13,7 @@ import urllib.parse
 import urllib.request
 
 from ..errors import ConfigError, DownloadError
-from .files import atomic_write
+from ..files import atomic_write
 from .paths import MNIST_FILES, MNIST_MIRRORS, resolve_data_dir
 from .progress import ByteProgress
 

@@ -1,33 +1,14 @@
-"""Files written whole or not at all: a temporary file in the same folder, then os.replace."""
-import contextlib
-import os
-import tempfile
+"""The .npz files of the data: written atomically and byte-reproducibly, read without pickle."""
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
+from ..files import atomic_write
 
 # A fixed timestamp inside the zip, so the same arrays always give the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-
-@contextlib.contextmanager
-def atomic_write(path):
-    """Yield a binary file object; on success it replaces ``path``, on any error it vanishes."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def save_npz(path, **arrays):

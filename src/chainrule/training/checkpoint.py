@@ -26,7 +26,7 @@ import os
 import numpy as np
 
 from ..errors import ConfigError, ModelFileError
-from .files import atomic_write
+from ..files import atomic_write
 from .model_io import DESCRIPTION_KEY as MODEL_KEY
 from .model_io import READ_ERRORS, check_npz_signature
 from .model_io import describe
@@ -112,7 +112,9 @@ def save_checkpoint(path, state, net, settings=None, metadata=None, fingerprint=
     model = describe(net, metadata)
     arrays[CHECKPOINT_KEY] = np.array(json.dumps(description, allow_nan=False))
     arrays[MODEL_KEY] = np.array(json.dumps(model, allow_nan=False))
-    return atomic_write(path, lambda handle: np.savez(handle, **arrays), suffix=".npz")
+    with atomic_write(path, suffix=".npz") as handle:
+        np.savez(handle, **arrays)
+    return os.fspath(path)
 
 
 class Checkpoint:

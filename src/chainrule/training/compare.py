@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, replace
 
 from ..errors import ConfigError
-from .files import atomic_write_text
+from ..files import atomic_write_text
 from .plots import compare_figure, save_figure
 from .project import format_digits, prepare_data, train_project
 

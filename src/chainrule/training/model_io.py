@@ -21,7 +21,7 @@ import numpy as np
 from ..core.network import Network
 from ..errors import ChainruleError, ConfigError, ModelFileError
 from .history import _jsonable
-from .files import atomic_write
+from ..files import atomic_write
 
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
@@ -43,7 +43,9 @@ def describe(net, metadata=None):
 
 def atomic_savez(path, arrays):
     """``np.savez_compressed`` to ``path`` through a temporary file and ``os.replace``."""
-    return atomic_write(path, lambda handle: np.savez_compressed(handle, **arrays), suffix=".npz")
+    with atomic_write(path, suffix=".npz") as handle:
+        np.savez_compressed(handle, **arrays)
+    return os.fspath(path)
 
 
 def save_model(net, path, metadata=None):

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .files import atomic_write_bytes
+from ..files import save_figure as _save_figure
 
 DPI = 100
 
@@ -29,7 +29,7 @@ def figure_png_bytes(figure):
 
 def save_figure(figure, path):
     """Write ``figure`` as a PNG to ``path`` (temporary file, then rename); returns the path."""
-    return atomic_write_bytes(path, figure_png_bytes(figure))
+    return _save_figure(figure, path, dpi=DPI)
 
 
 def _epochs(history):

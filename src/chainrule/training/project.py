@@ -22,7 +22,7 @@ from .callbacks import EvaluateOn
 from .evaluation import evaluate
 from .fit import fit
 from .history import History
-from .files import atomic_write_text
+from ..files import atomic_write_text
 from .model_io import save_model
 
 # chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the

@@ -8,7 +8,7 @@ import html
 
 import numpy as np
 
-from .files import atomic_write_text
+from ..files import atomic_write_text
 from .plots import (confusion_figure, curves_figure, figure_png_bytes, grad_norms_figure, misclassified_figure)
 
 MAX_MISCLASSIFIED = 32

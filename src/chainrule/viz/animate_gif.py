@@ -1,10 +1,8 @@
 """The trace animation as a GIF: one matplotlib drawing per frame, written with PillowWriter."""
-import os
-import tempfile
-
 from matplotlib.patches import Ellipse
 
-from .figures import BACKWARD, FORWARD, UPDATE, publish, subplots
+from ..files import atomic_path
+from .figures import BACKWARD, FORWARD, UPDATE, subplots
 from .trace_frames import player_data
 
 PHASE_COLOR = {"start": "#444444", "forward": FORWARD, "loss": "#9467bd", "backward": BACKWARD,
@@ -70,19 +68,10 @@ def save_gif(trace, path, seconds_per_frame=1.6, dpi=80):
     frames = data["frames"]
     fig, ax = subplots(figsize=(9, 5.4))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".gif", dir=folder, prefix=".tmp-")
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".gif") as tmp:
         writer = PillowWriter(fps=1.0 / seconds_per_frame)
         with writer.saving(fig, tmp, dpi):
             for index, frame in enumerate(frames):
                 draw_frame(ax, data, frame, index)
                 writer.grab_frame()
-        publish(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return len(frames)

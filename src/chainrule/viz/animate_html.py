@@ -7,7 +7,7 @@ import html
 import json
 from importlib import resources
 
-from .figures import write_text_atomic
+from ..files import atomic_write_text
 from .trace_frames import player_data
 
 
@@ -28,5 +28,5 @@ def render_html(trace, title=None, data=None):
 def save_html(trace, path, title=None):
     """Write the player page for ``trace`` to ``path``; returns the number of frames."""
     data = player_data(trace)
-    write_text_atomic(path, render_html(trace, title, data))
+    atomic_write_text(path, render_html(trace, title, data))
     return len(data["frames"])
