@@ -244,8 +244,7 @@ def main(argv=None):
              test_images=test_images, test_labels=test_labels)
 
     print("# chainrule epoch benchmark\n")
-    print(f"Command: python benchmarks/bench_epoch.py{' --quick' if args.quick else ''}"
-          f"{f' --reps {args.reps}' if args.reps else ''}")
+    print(f"Command: python benchmarks/bench_epoch.py {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
     for line in machine():
         print(f"- {line}")
     print(f"- Data: {len(train_images):,} digits to train, {len(test_images):,} to score; {source}")
