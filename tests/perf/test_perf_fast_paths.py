@@ -226,3 +226,20 @@ def test_finite_rows_whose_sum_overflows_are_accepted():
     net = Network([4, 2, 1])
     prepared, _ = net.prepare_data(X, np.zeros((3, 1)))
     assert prepared is X
+
+
+def test_a_bad_value_found_mid_epoch_undoes_the_epoch():
+    """train_epoch checks each batch as it gathers it; a NaN in a late batch leaves the network (weights and
+    shuffling) exactly as before the epoch, as if X had been checked before training."""
+    X, Y = data(n=200)
+    X[150, 3] = np.inf
+    net = Network([12, 8, 4], seed=9)
+    net.train_epoch(X[:100], Y[:100], 0.5)        # some history first
+    weights, rng_state = net.copy_weights(), net.rng.get_state()
+    with pytest.raises(InputValueError, match=r"inf first at index \(150, 3\)"):
+        net.train_epoch(X, Y, 0.5, batch_size=16, shuffle=False)   # rows 0-143 train before row 150's batch
+    for W, W_before in zip(net.weights + net.biases, weights[0] + weights[1]):
+        assert np.array_equal(W, W_before)
+    assert np.array_equal(net.rng.get_state()[1], rng_state[1]) and net.rng.get_state()[2] == rng_state[2]
+    with pytest.raises(InputValueError):
+        net.prepare_data(X, Y)                     # prepare_data (fit's boundary) still checks all of X up front

@@ -9,7 +9,9 @@ that is ``grad_a * derivative(a)``; softmax mixes its outputs and overrides it.
 
 Training calls ``forward_into(z, out)`` and ``backward_into(a, grad_a, out)``: the
 same numbers, written into an array kept from the previous batch when the
-activation can (sigmoid, tanh, relu), so a training step allocates nothing.
+activation can (sigmoid, tanh, relu), so a training step allocates nothing. The
+training loop around them holds ``np.errstate(over="ignore")`` once, for sigmoid's
+e^-z, instead of each call.
 """
 import numpy as np
 
@@ -23,10 +25,16 @@ def sigmoid(z, out=None):
     with np.errstate(over="ignore"):
         if out is None:
             return 1.0 / (1.0 + np.exp(-z))
-        np.negative(z, out=out)
-        np.exp(out, out=out)
-        out += 1.0
-        return np.reciprocal(out, out=out)
+        return _sigmoid_into(z, out)
+
+
+def _sigmoid_into(z, out):
+    """sigmoid(z) computed step by step in ``out``. e^-z may overflow to inf (then the result is 0):
+    the caller silences that warning (the training loops hold ``np.errstate(over="ignore")``)."""
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def sigmoid_derivative(a):
@@ -108,7 +116,7 @@ class Sigmoid(Activation):
         super().__init__("sigmoid", sigmoid, sigmoid_derivative)
 
     def forward_into(self, z, out):
-        return sigmoid(z, out=out)
+        return _sigmoid_into(z, out)
 
     def backward_into(self, a, grad_a, out):
         # grad_a * (a * (1 - a)), the same products in the same order, in one array

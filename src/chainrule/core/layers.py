@@ -45,7 +45,10 @@ class Dense:
         z = np.matmul(a_prev, W.T, out=self._array("z", shape, W.dtype, reuse))
         z += b
         self.z = z
-        self.a = self.activation.forward_into(z, self._array("a", shape, W.dtype, reuse))
+        if reuse:   # training: the loop around it holds np.errstate(over="ignore")
+            self.a = self.activation.forward_into(z, self._array("a", shape, W.dtype, reuse))
+        else:
+            self.a = self.activation.forward(z)
         return self.a
 
     def backward(self, grad_a, W, need_grad_a_prev=True, reuse=False, reuse_gradients=None):

@@ -189,7 +189,8 @@ class Network:
         ``X`` may be in any real dtype (``prepare_data`` keeps the data as given): the batch is converted
         here. The gradients are new arrays, yours to keep; the layers' z, a and delta are arrays reused
         by the next batch."""
-        return self._loss_and_gradients(X, Y, reuse_gradients=False)
+        with np.errstate(over="ignore"):   # sigmoid's e^-z may overflow to inf: its result is then 0
+            return self._loss_and_gradients(X, Y, reuse_gradients=False)
 
     def _loss_and_gradients(self, X, Y, reuse_gradients):
         if X.dtype != self.dtype:
@@ -220,17 +221,25 @@ class Network:
         update (the guide's ``train_epoch``, computed batch-at-once). Returns the mean loss per example.
 
         ``X`` is never copied whole: each batch is gathered (and converted to the network's dtype)
-        on its own, so ``X`` may be kept as float32 or even uint8 to save memory."""
+        on its own, so ``X`` may be kept as float32 or even uint8 to save memory. Each batch is checked
+        for NaN and inf as it is gathered; if one holds any, the epoch is undone (weights and shuffling
+        state as they were) and the error names the first bad value in ``X``."""
         learning_rate = check_positive(learning_rate, "learning_rate")
         batch_size = check_positive(batch_size, "batch_size", integer=True)
-        with blas_threads(batch_size, self.layer_sizes):   # the finite check in prepare_data uses BLAS too
-            X, Y = self.prepare_data(X, y)
-            n = len(X)
-            order = self.rng.permutation(n) if shuffle else None
-            total = 0.0
+        X, Y = self._prepare(X, y, check_X=False)
+        n = len(X)
+        check_batches = X.dtype.kind == "f"
+        start_state = (self.copy_weights(), self.rng.get_state()) if check_batches else None
+        order = self.rng.permutation(n) if shuffle else None
+        total = 0.0
+        with blas_threads(batch_size, self.layer_sizes), np.errstate(over="ignore"):
             for start in range(0, n, batch_size):
                 idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
                 X_batch, Y_batch = X[idx], Y[idx]
+                if check_batches and not np.isfinite(X_batch).all():
+                    self.set_weights(start_state[0])
+                    self.rng.set_state(start_state[1])
+                    check_finite(X, "X")
                 loss, weight_grads, bias_grads = self._loss_and_gradients(X_batch, Y_batch, reuse_gradients=True)
                 self._descend(weight_grads, bias_grads, learning_rate)
                 total += loss * len(X_batch)
@@ -240,8 +249,11 @@ class Network:
         """Check a data set once: ``X`` (n, n_in) and targets fitting the loss. Targets come back in the
         net's dtype; ``X`` comes back as given when it is already a NumPy array of real numbers (float32
         data for a float64 net, say, is converted batch by batch, never copied whole), else converted."""
+        return self._prepare(X, y)
+
+    def _prepare(self, X, y, check_X=True):
         if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
-            if X.dtype.kind == "f" and X.ndim > 0:   # a 0-d array gets the shape error below
+            if X.dtype.kind == "f" and X.ndim > 0 and check_X:   # a 0-d array gets the shape error below
                 _check_finite_in_chunks(X, "X")
         else:
             X = as_float_array(X, "X", self.dtype)
