@@ -7,6 +7,7 @@ same numbers without touching NumPy's global random state.
 import numpy as np
 
 from ..core import Network, mse_loss
+from ..data.toy import noisy_sine, sine_data
 
 
 def _train_pass(net, X, y, learning_rate):
@@ -22,12 +23,6 @@ def _mean_loss(net, X, y):
     return sum(mse_loss(net.forward(xi.flatten()), yi.flatten()) for xi, yi in zip(X, y)) / len(X)
 
 
-def sine_data(n_points=50, seed=42):
-    """Block 24's data: x uniform in [0, pi] scaled to [0, 1], y = sin(x)."""
-    x = np.random.RandomState(seed).uniform(0, np.pi, n_points).reshape(-1, 1)
-    return x / np.pi, np.sin(x)
-
-
 def fit_sine(n_epochs=1000, learning_rate=2.0, seed=42):
     """``Network([1, 8, 1], seed=42)`` fitted to ``sine_data()``: ``(net, losses)``, one mean loss per epoch."""
     X, y = sine_data(seed=seed)
@@ -40,12 +35,6 @@ def block_24_loss_curve():
     """The sine fit's final loss (the figure is ``chainrule fit-sine``)."""
     _, losses = fit_sine()
     return f"Final loss: {losses[-1]:.6f}"
-
-
-def noisy_sine(n, rng, noise=0.1):
-    """``n`` points x uniform in [0, 1], y = sin(pi x) + N(0, noise) noise, drawn from ``rng`` in the guide's order."""
-    x = rng.uniform(0, 1, n).reshape(-1, 1)
-    return x, np.sin(x * np.pi) + rng.normal(0, noise, x.shape)
 
 
 def block_25_overfitting():

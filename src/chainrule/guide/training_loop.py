@@ -7,9 +7,8 @@ cycling through the four XOR examples in order; a "step" is one pass over all fo
 import numpy as np
 
 from ..core import Network, mse_loss
+from ..data.toy import XOR_X, XOR_Y
 
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
 
 
 def train_xor_pass(net, learning_rate):

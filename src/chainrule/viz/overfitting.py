@@ -17,6 +17,7 @@ import numpy as np
 
 from ..core import Network
 from ..core.validation import check_positive
+from ..data.toy import noisy_sine as draw_noisy_sine
 from ..errors import ConfigError
 from .figures import save_figure, subplots
 
@@ -55,12 +56,9 @@ def noisy_sine(setup):
     """``(X_train, y_train, X_test, y_test)`` drawn as the guide draws them."""
     rng = np.random.RandomState(setup.seed)
     if setup.split:
-        n = setup.n_train + setup.n_test
-        X = rng.uniform(0, 1, n).reshape(-1, 1)
-        y = np.sin(X * np.pi) + rng.normal(0, setup.noise, X.shape)
+        X, y = draw_noisy_sine(setup.n_train + setup.n_test, rng, setup.noise)
         return X[:setup.n_train], y[:setup.n_train], X[setup.n_train:], y[setup.n_train:]
-    X_train = rng.uniform(0, 1, setup.n_train).reshape(-1, 1)
-    y_train = np.sin(X_train * np.pi) + rng.normal(0, setup.noise, X_train.shape)
+    X_train, y_train = draw_noisy_sine(setup.n_train, rng, setup.noise)
     X_test = np.linspace(0, 1, setup.n_test).reshape(-1, 1)
     return X_train, y_train, X_test, np.sin(X_test * np.pi)
 

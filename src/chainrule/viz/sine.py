@@ -10,15 +10,8 @@ import numpy as np
 
 from ..core import Network
 from ..core.validation import check_positive
+from ..data.toy import sine_data
 from .figures import save_figure, subplots
-
-
-def sine_data(n_points=50, seed=42):
-    """``(X_norm, y)``: x drawn uniformly in [0, pi] and divided by pi, y = sin(x); shapes (n, 1)."""
-    n_points = check_positive(n_points, "n_points", integer=True)
-    rng = np.random.RandomState(seed)
-    X = rng.uniform(0, np.pi, n_points).reshape(-1, 1)
-    return X / np.pi, np.sin(X)
 
 
 @dataclass

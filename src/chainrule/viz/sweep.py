@@ -10,21 +10,10 @@ import numpy as np
 
 from ..core import Network
 from ..core.validation import check_positive
+from ..data.toy import XOR_X, XOR_Y
+from ..guide.training_loop import verdict
 from .figures import save_figure, subplots
 
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-XOR_Y = np.array([[0], [1], [1], [0]], dtype=float)
-
-
-def verdict(final_loss):
-    """Exercise 3.2's verdict for a final loss."""
-    if final_loss > 0.2:
-        return "Too slow/stuck"
-    if final_loss > 0.01:
-        return "Learning slowly"
-    if final_loss > 0.001:
-        return "Good"
-    return "Great"
 
 
 def behaviour(losses, window=50):

@@ -97,7 +97,6 @@ def build_frames(trace, decimals=4):
         add(f"Forward, layer {l}: activation", f"a{l} = {activation_formula(r.activation, l)}",
             f"a{l} = {fmt(r.a, d)}", "forward", active_layer=l)
 
-    out = rec[L]
     add("The loss", f"loss = {loss_formula(trace)}",
         f"prediction {fmt(trace.prediction, d)}, target {fmt(trace.target, d)}: loss = {trace.loss:.{d}f}",
         "loss", active_layer=L)

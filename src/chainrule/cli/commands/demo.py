@@ -19,7 +19,7 @@ def run(args):
     y = np.array([[0], [1], [1], [0]], dtype=float)
     net = Network([2, 4, 1], seed=args.seed)
     report = gradient_check(net, X, y)
-    print(f"Before training, backprop is checked against finite differences on all four examples:\n")
+    print("Before training, backprop is checked against finite differences on all four examples:\n")
     print(report)
     print()
     print(f"Training {net} on XOR (lr={args.learning_rate}, {args.steps} steps, one example at a time)\n")
