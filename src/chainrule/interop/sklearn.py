@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 
 from ..core.activations import softmax
-from ..core.network import Network
+from ..core.network import Network, blas_threads
 from ..errors import ConfigError, TrainingDiverged
 from ..training.optimizers import SGD, Adam, Momentum
 
@@ -240,19 +240,20 @@ class _ChainruleMLP(BaseEstimator):
         n = len(X)
         order = self._random_state.permutation(n) if self.shuffle else np.arange(n)
         total = 0.0
-        for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
-            loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
-            if self.alpha:
-                # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
-                scale = self.alpha / len(idx)
-                loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
-                weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
-            if not np.isfinite(loss):
-                raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
-                                       f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
-            self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
-            total += loss * len(idx)
+        with blas_threads(batch_size, net.layer_sizes):
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
+                if self.alpha:
+                    # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
+                    scale = self.alpha / len(idx)
+                    loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
+                    weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
+                if not np.isfinite(loss):
+                    raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
+                                           f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
+                self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
+                total += loss * len(idx)
         self.n_iter_ += 1
         self.t_ += n
         self.loss_curve_.append(total / n)

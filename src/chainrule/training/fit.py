@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 
-from ..core.network import Network
+from ..core.network import Network, blas_threads
 from ..core.validation import check_positive
 from ..errors import ConfigError, TrainingDiverged
 from .callbacks import EarlyStopping, EpochLogger, ProgressBar
@@ -343,15 +343,5 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     if run_callback is not None:
         run_callback(run)
     # Overflow on the way to a NaN loss is caught as TrainingDiverged, not printed as NumPy warnings.
-    with _blas_threads(batch_size, net.layer_sizes), np.errstate(over="ignore", invalid="ignore"):
+    with blas_threads(batch_size, net.layer_sizes), np.errstate(over="ignore", invalid="ignore"):
         return run.train(start_epoch)
-
-
-def _blas_threads(batch_size, layer_sizes):
-    """The core's BLAS-thread limit for small products (one thread: see core.network.blas_threads)."""
-    try:
-        from ..core.network import blas_threads
-    except ImportError:
-        import contextlib
-        return contextlib.nullcontext()
-    return blas_threads(batch_size, layer_sizes)
