@@ -76,7 +76,7 @@ def timed(prepare, epoch):
 
 def run_chainrule(spec):
     from chainrule import Network
-    from chainrule.core.network import training_threads
+    from chainrule.core.threads import training_threads
     sizes, dtype, batch = spec["sizes"], np.dtype(spec["dtype"]), spec["batch"]
     train_images, train_labels, test_images, test_labels = load(spec)
     X, Y = as_inputs(train_images, dtype), one_hot(train_labels, sizes[-1], dtype)

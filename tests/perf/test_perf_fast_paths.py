@@ -15,7 +15,7 @@ import pytest
 from chainrule import Network
 from chainrule.core.activations import get_activation
 from chainrule.core.losses import get_loss
-from chainrule.core.network import SMALL_PRODUCT, blas_threads, training_threads
+from chainrule.core.threads import SMALL_PRODUCT, blas_threads, training_threads
 from chainrule.errors import InputValueError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

@@ -29,7 +29,8 @@ import warnings
 import numpy as np
 
 from ..core.activations import softmax
-from ..core.network import Network, blas_threads
+from ..core.network import Network
+from ..core.threads import blas_threads
 from ..errors import ConfigError, TrainingDiverged
 from ..training.optimizers import SGD, Adam, Momentum
 

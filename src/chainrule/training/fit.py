@@ -28,7 +28,8 @@ import time
 
 import numpy as np
 
-from ..core.network import Network, blas_threads
+from ..core.network import Network
+from ..core.threads import blas_threads
 from ..core.validation import check_positive
 from ..errors import ConfigError, TrainingDiverged
 from .callbacks import EarlyStopping, EpochLogger, ProgressBar
