@@ -47,7 +47,7 @@ def evaluate_model(path, source=None, data_dir=None, out_dir=None):
     net = load_model(path)
     config, data = model_test_data(net, source, data_dir)
     evaluation = evaluate(net, data.X_test, data.labels_test, class_names=config.digits)
-    out_dir = out_dir or os.path.dirname(os.path.abspath(path))
+    out_dir = out_dir or os.path.dirname(os.fspath(path))
     names = [str(c) for c in evaluation.class_names]
     wrong = evaluation.misclassified[:N_MISCLASSIFIED]
     files = {
