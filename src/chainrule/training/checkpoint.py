@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import ConfigError, ModelFileError
 from ..files import atomic_write
 from .model_io import DESCRIPTION_KEY as MODEL_KEY
-from .model_io import READ_ERRORS, check_npz_signature
+from .model_io import read_json_entry, read_npz
 from .model_io import describe
 
 FORMAT = "chainrule-checkpoint"
@@ -154,33 +154,17 @@ class Checkpoint:
 def load_checkpoint(path):
     """Read a checkpoint written by ``save_checkpoint``; raises ``ModelFileError`` naming the file and problem."""
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ModelFileError(f"checkpoint file {path!r} does not exist")
-    if os.path.isdir(path):
-        raise ModelFileError(f"checkpoint {path!r} is a folder, not a file")
-    try:
-        check_npz_signature(path, "checkpoint")
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule checkpoint (an .npz)")
-        with loaded as archive:
-            files = archive.files
-            if CHECKPOINT_KEY not in files:
-                if MODEL_KEY in files:
-                    raise ModelFileError(f"{path!r} is a chainrule model file, not a checkpoint: it holds the weights "
-                                         f"but not the optimizer state, epoch and history needed to resume "
-                                         f"(load it with load_model)")
-                raise ModelFileError(f"{path!r} is not a chainrule checkpoint (no {CHECKPOINT_KEY!r} entry; it holds "
-                                     f"{', '.join(files[:8]) or 'nothing'})")
-            description = json.loads(str(archive[CHECKPOINT_KEY]))
-            model = json.loads(str(archive[MODEL_KEY])) if MODEL_KEY in files else {}
-            _check_description(path, description)
-            arrays = {name: archive[name] for name in files if name not in (CHECKPOINT_KEY, MODEL_KEY)}
-    except ModelFileError:
-        raise
-    except (*READ_ERRORS, KeyError, TypeError) as exc:
-        raise ModelFileError(f"cannot read checkpoint {path!r}: it is truncated, corrupted or not an .npz "
-                             f"({type(exc).__name__}: {exc})") from None
+    arrays = read_npz(path, "checkpoint")
+    if CHECKPOINT_KEY not in arrays:
+        if MODEL_KEY in arrays:
+            raise ModelFileError(f"{path!r} is a chainrule model file, not a checkpoint: it holds the weights "
+                                 f"but not the optimizer state, epoch and history needed to resume "
+                                 f"(load it with load_model)")
+        raise ModelFileError(f"{path!r} is not a chainrule checkpoint (no {CHECKPOINT_KEY!r} entry; it holds "
+                             f"{', '.join(list(arrays)[:8]) or 'nothing'})")
+    description = read_json_entry(path, arrays, CHECKPOINT_KEY, "checkpoint")
+    model = read_json_entry(path, arrays, MODEL_KEY, "checkpoint") if MODEL_KEY in arrays else {}
+    _check_description(path, description)
     state = _unpack(description["state"], arrays, path)
     for key in ("epoch", "weights", "biases", "rng_state", "optimizer", "schedule", "history"):
         if not isinstance(state, dict) or key not in state:

@@ -77,27 +77,43 @@ def check_npz_signature(path, what="model file"):
                          f"chainrule never unpickles files")
 
 
+def read_npz(path, what="model file"):
+    """Every array of a chainrule ``.npz`` (a model file or a checkpoint), read without unpickling; a missing,
+    foreign, truncated or corrupted file is a ``ModelFileError`` naming the file and the problem."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ModelFileError(f"{what.split()[0]} file {path!r} does not exist")  # "model file", "checkpoint file"
+    if os.path.isdir(path):
+        raise ModelFileError(f"{what} {path!r} is a folder, not a file")
+    check_npz_signature(path, what)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (*READ_ERRORS, KeyError, TypeError) as exc:
+        raise _damaged(path, what, exc) from None
+
+
+def read_json_entry(path, arrays, key, what="model file"):
+    """The JSON description stored under ``key`` (a NumPy unicode scalar), removed from ``arrays``."""
+    try:
+        return json.loads(str(arrays.pop(key)))
+    except (ValueError, TypeError) as exc:
+        raise _damaged(path, what, exc) from None
+
+
+def _damaged(path, what, exc):
+    return ModelFileError(f"cannot read {what} {path!r}: it is truncated, corrupted or not an .npz "
+                          f"({type(exc).__name__}: {exc})")
+
+
 def read_model_file(path):
     """The description dict and the weight arrays of a model file, checked; raises ``ModelFileError``."""
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ModelFileError(f"model file {path!r} does not exist")
-    try:
-        check_npz_signature(path)
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise ModelFileError(f"{path!r} is a single NumPy array, not a chainrule model file (an .npz)")
-        with loaded as archive:
-            if DESCRIPTION_KEY not in archive.files:
-                raise ModelFileError(f"{path!r} is not a chainrule model file (no {DESCRIPTION_KEY!r} entry; "
-                                     f"it holds {', '.join(archive.files) or 'nothing'})")
-            description = json.loads(str(archive[DESCRIPTION_KEY]))
-            arrays = {name: archive[name] for name in archive.files if name != DESCRIPTION_KEY}
-    except ModelFileError:
-        raise
-    except (*READ_ERRORS, KeyError) as exc:
-        raise ModelFileError(f"cannot read model file {path!r}: it is truncated, corrupted or not an .npz "
-                             f"({type(exc).__name__}: {exc})") from None
+    arrays = read_npz(path)
+    if DESCRIPTION_KEY not in arrays:
+        raise ModelFileError(f"{path!r} is not a chainrule model file (no {DESCRIPTION_KEY!r} entry; "
+                             f"it holds {', '.join(arrays) or 'nothing'})")
+    description = read_json_entry(path, arrays, DESCRIPTION_KEY)
     if not isinstance(description, dict) or description.get("format") != FORMAT:
         raise ModelFileError(f"{path!r} is not a chainrule model file (format {description.get('format')!r})"
                              if isinstance(description, dict) else f"{path!r} has a malformed description")
