@@ -8,14 +8,7 @@ import numpy as np
 
 from ..core import Network, mse_loss
 from ..data.toy import noisy_sine, sine_data
-
-
-def _train_pass(net, X, y, learning_rate):
-    """One ``train_step`` per example, in order; returns the sum of the losses."""
-    total = 0
-    for xi, yi in zip(X, y):
-        total += net.train_step(xi.flatten(), yi.flatten(), learning_rate)
-    return total
+from .training_loop import train_pass
 
 
 def _mean_loss(net, X, y):
@@ -27,7 +20,7 @@ def fit_sine(n_epochs=1000, learning_rate=2.0, seed=42):
     """``Network([1, 8, 1], seed=42)`` fitted to ``sine_data()``: ``(net, losses)``, one mean loss per epoch."""
     X, y = sine_data(seed=seed)
     net = Network([1, 8, 1], seed=seed)
-    losses = [_train_pass(net, X, y, learning_rate) / len(X) for _ in range(n_epochs)]
+    losses = [train_pass(net, X, y, learning_rate) for _ in range(n_epochs)]
     return net, losses
 
 
@@ -45,7 +38,7 @@ def block_25_overfitting():
     net = Network([1, 16, 16, 1], seed=42)
     lines = []
     for epoch in range(3000):
-        train_loss = _train_pass(net, X_train, y_train, 1.0) / len(X_train)
+        train_loss = train_pass(net, X_train, y_train, 1.0)
         if epoch % 1000 == 0 or epoch == 2999:
             # The guide evaluates the test loss every epoch; it changes nothing, so only printed epochs do here.
             test_loss = _mean_loss(net, X_test, y_test)
@@ -61,7 +54,7 @@ def block_27_split_and_overfit():
     net = Network([1, 16, 1], seed=42)
     lines = [f"{'Epoch':>5}  {'Train Loss':>12}  {'Test Loss':>12}  {'Overfitting?':>13}", "-" * 48]
     for epoch in range(2000):
-        _train_pass(net, X_train, y_train, 1.0)
+        train_pass(net, X_train, y_train, 1.0)
         if epoch % 500 == 0 or epoch == 1999:
             train_loss = _mean_loss(net, X_train, y_train)
             test_loss = _mean_loss(net, X_test, y_test)

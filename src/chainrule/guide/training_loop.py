@@ -11,12 +11,18 @@ from ..data.toy import XOR_X, XOR_Y
 
 
 
-def train_xor_pass(net, learning_rate):
-    """One pass over the four XOR examples, one ``train_step`` each; returns the mean of their losses."""
-    total_loss = 0
-    for xi, yi in zip(XOR_X, XOR_Y):
+def train_pass(net, X, y, learning_rate):
+    """The guide's training loop: one ``train_step`` per example, in order (one example at a time, as the guide's
+    code does); returns the mean of the step losses."""
+    total_loss = 0.0
+    for xi, yi in zip(X, y):
         total_loss += net.train_step(xi, yi, learning_rate)
-    return total_loss / len(XOR_X)
+    return total_loss / len(X)
+
+
+def train_xor_pass(net, learning_rate):
+    """One pass over the four XOR examples; returns the mean of their step losses."""
+    return train_pass(net, XOR_X, XOR_Y, learning_rate)
 
 
 def xor_loss(net):

@@ -19,6 +19,7 @@ from ..core import Network
 from ..core.validation import check_positive
 from ..data.toy import noisy_sine as draw_noisy_sine
 from ..errors import ConfigError
+from ..guide.training_loop import train_pass
 from .figures import save_figure, subplots
 
 
@@ -136,10 +137,7 @@ def _train(setup, net, X_train, y_train, X_test, y_test):
     run = OverfitRun(setup)
     for _ in range(setup.epochs):
         if setup.batch_size == 1:
-            total = 0.0
-            for xi, yi in zip(X_train, y_train):
-                total += net.train_step(xi, yi, setup.learning_rate)
-            run.step_losses.append(total / len(X_train))
+            run.step_losses.append(train_pass(net, X_train, y_train, setup.learning_rate))
         else:
             run.step_losses.append(net.train_epoch(X_train, y_train, setup.learning_rate,
                                                    batch_size=setup.batch_size, shuffle=False))

@@ -11,6 +11,7 @@ import numpy as np
 from ..core import Network
 from ..core.validation import check_positive
 from ..data.toy import sine_data
+from ..guide.training_loop import train_pass
 from .figures import save_figure, subplots
 
 
@@ -41,12 +42,7 @@ def fit_sine(epochs=1000, learning_rate=2.0, layer_sizes=(1, 8, 1), seed=42, n_p
     learning_rate = check_positive(learning_rate, "learning_rate")
     X, y = sine_data(n_points, seed)
     net = Network(list(layer_sizes), seed=seed)
-    losses = []
-    for _ in range(epochs):
-        total = 0.0
-        for xi, yi in zip(X, y):
-            total += net.train_step(xi, yi, learning_rate)
-        losses.append(total / len(X))
+    losses = [train_pass(net, X, y, learning_rate) for _ in range(epochs)]
     x_grid = np.linspace(0, 1, 100)
     prediction = net.forward(x_grid.reshape(-1, 1))[:, 0].copy()
     result = SineFit(list(layer_sizes), learning_rate, losses, x_grid, prediction, X, y)

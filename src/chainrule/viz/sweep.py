@@ -11,7 +11,7 @@ import numpy as np
 from ..core import Network
 from ..core.validation import check_positive
 from ..data.toy import XOR_X, XOR_Y
-from ..guide.training_loop import verdict
+from ..guide.training_loop import train_xor_pass, verdict
 from .figures import save_figure, subplots
 
 
@@ -51,17 +51,6 @@ class Sweep:
     figure: str = None
 
 
-def train_xor(net, learning_rate, steps):
-    """The guide's loop: ``steps`` passes, one train_step per example; returns the average loss per pass."""
-    losses = []
-    for _ in range(steps):
-        total = 0.0
-        for xi, yi in zip(XOR_X, XOR_Y):
-            total += net.train_step(xi, yi, learning_rate)
-        losses.append(total / len(XOR_X))
-    return losses
-
-
 def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4, 1), seed=42, out=None):
     """Train XOR from the same initial weights at each learning rate; with ``out``, save the curves."""
     steps = check_positive(steps, "steps", integer=True)
@@ -71,7 +60,7 @@ def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4,
     for lr in learning_rates:
         lr = check_positive(lr, "learning rate")
         net.set_weights(initial)
-        losses = train_xor(net, lr, steps)
+        losses = [train_xor_pass(net, lr) for _ in range(steps)]
         final = sum(net.loss_value(xi, yi) for xi, yi in zip(XOR_X, XOR_Y)) / len(XOR_X)
         predictions = [float(net.forward(xi)[0]) for xi in XOR_X]
         runs.append(SweepRun(lr, losses, final, predictions))

@@ -1,8 +1,9 @@
 """``chainrule demo``: train XOR with the guide's settings and gradient-check the result."""
-import numpy as np
-
 from ...core import Network, gradient_check
 from ...core.validation import check_positive
+from ...data.toy import XOR_X as X
+from ...data.toy import XOR_Y as y
+from ...guide.training_loop import train_xor_pass
 
 
 def register(subparsers):
@@ -15,8 +16,6 @@ def register(subparsers):
 
 def run(args):
     check_positive(args.steps, "--steps", integer=True)
-    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-    y = np.array([[0], [1], [1], [0]], dtype=float)
     net = Network([2, 4, 1], seed=args.seed)
     report = gradient_check(net, X, y)
     print("Before training, backprop is checked against finite differences on all four examples:\n")
@@ -26,7 +25,7 @@ def run(args):
     print(f"{'Step':>5}  {'Avg Loss':>10}")
     print("-" * 18)
     for step in range(args.steps):
-        avg_loss = sum(net.train_step(xi, yi, args.learning_rate) for xi, yi in zip(X, y)) / len(X)
+        avg_loss = train_xor_pass(net, args.learning_rate)
         if step % 500 == 0 or step == args.steps - 1:
             print(f"{step:>5}  {avg_loss:>10.6f}")
     print("\nFinal predictions:")
