@@ -69,6 +69,12 @@ def dumps(value, what, error, **options):
 def load_file(path, what, error, max_depth=MAX_JSON_DEPTH):
     """A JSON file, its size checked from ``stat`` before a byte is read; a missing or unreadable file is
     ``error`` too."""
+    return loads(read_text(path, what, error), what, error, max_depth)
+
+
+def read_text(path, what, error):
+    """The bytes of a JSON file, at most the JSON text limit (checked from ``stat`` first, and by reading no
+    more than the limit: ``/dev/zero`` or a growing file cannot make it read on)."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as handle:
@@ -77,10 +83,10 @@ def load_file(path, what, error, max_depth=MAX_JSON_DEPTH):
             if size > limit:
                 check_allocation(size * JSON_EXPANSION, f"parsing {what} ({size:,} bytes of JSON)", error)
             raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise error(f"{what} does not exist") from None
     except IsADirectoryError:
-        raise error(f"{what} is a folder, not a JSON file") from None
+        raise error(f"cannot read {what}: it is a folder, not a JSON file") from None
     except OSError as exc:
         raise error(f"cannot read {what}: {exc.strerror or exc}") from None
-    return loads(raw, what, error, max_depth)
+    if len(raw) > limit:
+        check_allocation(len(raw) * JSON_EXPANSION, f"parsing {what} (more than {limit:,} bytes of JSON)", error)
+    return raw

@@ -8,16 +8,16 @@ The defaults are the guide's: digits 0-4, [784, 64, 5], sigmoid, MSE, SGD with l
 network seed 42, a seeded 80/20 train/test split of the shipped sample (the full set's official split when it
 has been downloaded). The number of epochs is chainrule's own choice (see ``DEFAULT_EPOCHS``).
 """
-import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from .. import safe_json
 from ..core.network import Network
 from ..core.validation import check_positive
-from ..errors import ConfigError
+from ..errors import ChainruleError, ConfigError, ModelFileError
 from .callbacks import EvaluateOn
 from .evaluation import evaluate
 from .fit import fit
@@ -102,6 +102,21 @@ class ProjectConfig:
             self.max_train = check_positive(self.max_train, "max_train", integer=True)
         if self.early_stopping is not None:
             self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
+
+    @classmethod
+    def from_saved(cls, settings, source):
+        """The settings stored in a model file or checkpoint (``source`` names it, e.g. ``"checkpoint
+        'c.npz'"``); an unknown key or a bad value is a ``ModelFileError`` naming it."""
+        if not isinstance(settings, dict):
+            raise ModelFileError(f"{source} holds no project settings (got {type(settings).__name__})")
+        unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ModelFileError(f"{source} holds project settings this chainrule does not know: "
+                                 f"{', '.join(map(repr, unknown))} (written by a newer chainrule, or edited)")
+        try:
+            return cls(**settings)
+        except (ChainruleError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{source} holds invalid project settings: {exc}") from None
 
     @property
     def layer_sizes(self):
@@ -296,5 +311,6 @@ def summary_lines(result):
 
 
 def load_history(path):
-    with open(path, encoding="utf-8") as handle:
-        return History.from_dict(json.load(handle))
+    """A run's ``history.json`` (size and depth checked before parsing); ``ModelFileError`` when it is not one."""
+    label = f"history file {os.fspath(path)!r}"
+    return History.from_json(safe_json.read_text(path, label, ModelFileError), label)

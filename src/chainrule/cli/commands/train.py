@@ -39,7 +39,7 @@ def _resumed_config(args):
     if checkpoint.metadata.get("project") != "mnist" or not isinstance(settings, dict):
         raise ConfigError(f"checkpoint {args.resume!r} was not written by chainrule train (it has no project "
                           f"settings); resume it with chainrule.training.fit(..., resume=...)")
-    config = ProjectConfig(**settings)
+    config = ProjectConfig.from_saved(settings, f"checkpoint {args.resume!r}")
     if args.epochs is not None:
         config.epochs = args.epochs
     print(f"Resuming from {args.resume}: {checkpoint.epoch} of {config.epochs} epochs done"
