@@ -17,13 +17,13 @@ array. Every problem is the caller's error class (``ModelFileError`` for models,
 """
 import math
 import os
-import stat
 import struct
 import zipfile
 import zlib
 
 import numpy as np
 
+from .files import file_kind
 from .limits import check_allocation
 
 MAX_MEMBERS = 10_000          # a chainrule checkpoint holds a few dozen; a data file 2 or 3
@@ -34,13 +34,6 @@ CHUNK = 1 << 20               # bytes inflated at a time
 READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError,
                RuntimeError, KeyError, TypeError, SyntaxError, OverflowError)
 _READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
-_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"))
-
-
-def file_kind(mode):
-    """'a folder', 'a character device', ... for a non-regular ``st_mode``; None for a regular file."""
-    return next((name for test, name in _FILE_KINDS if test(mode)), None if stat.S_ISREG(mode) else "not a file")
 
 
 def check_readable_file(path, label, error):

@@ -53,7 +53,7 @@ CASES = [
     ("lr-sweep --lrs 0.1,-1 --no-figure", r"chainrule lr-sweep: error: learning rate must be > 0, got -1"),
     ("fit-sine --epochs 0 --no-figure", r"chainrule fit-sine: error: epochs must be > 0, got 0"),
     ("overfit --epochs -1 --no-figure", r"chainrule overfit: error: epochs must be > 0, got -1"),
-    ("loss-surfaces --out TEXT/x.png", r"chainrule loss-surfaces: error: \[Errno \d+\] .*notes.npz"),
+    ("loss-surfaces --out TEXT/x.png", r"chainrule loss-surfaces: error: cannot write '.*notes.npz/x.png': '.*notes.npz' is a file, not a folder"),
     ("check NOFILE", r"chainrule check: error: no such file: '.*nothing.npz'"),
     ("download-mnist --data-dir TEXT/sub --quiet", r"chainrule download-mnist: error: .*notes.npz"),
 ]

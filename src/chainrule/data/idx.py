@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import DataError
 from ..files import atomic_write
 from ..limits import check_allocation
-from ..safe_npz import file_kind
+from ..files import file_kind
 
 IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}

@@ -22,7 +22,7 @@ from .callbacks import EvaluateOn
 from .evaluation import evaluate
 from .fit import fit
 from .history import History
-from ..files import atomic_write_text
+from ..files import atomic_write_text, check_output_folder, run_lock
 from .model_io import save_model
 
 # chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the
@@ -237,6 +237,17 @@ def model_metadata(result):
             "best_epoch": result.history.best_epoch, "stop_reason": result.history.stop_reason}
 
 
+OUTPUT_FILES = ("model.npz", "history.json", "loss_curve.png")
+
+
+def check_outputs(out_dir, report=True, checkpoint=None):
+    """Before training: the output folder created and writable, and every file the run will write there (and
+    the checkpoint, wherever it goes) a regular file or a new name; ``OutputError`` otherwise."""
+    check_output_folder(out_dir, OUTPUT_FILES + (("report.html",) if report else ()))
+    if checkpoint is not None:
+        check_output_folder(os.path.dirname(os.path.abspath(checkpoint)), [os.path.basename(checkpoint)])
+
+
 def write_outputs(result, out_dir, report=True):
     """Model, history, loss-curve PNG and (optionally) the HTML report in ``out_dir``; returns the paths."""
     from .plots import curves_figure, save_figure
@@ -258,8 +269,11 @@ def write_outputs(result, out_dir, report=True):
 def run_project(config=None, out_dir="runs/train", progress=False, report=True, callbacks=()):
     """Train, evaluate and write the files of one practice-project run."""
     config = config or ProjectConfig()
-    result = train_project(config, progress=progress, callbacks=callbacks)
-    if out_dir is not None:
+    if out_dir is None:
+        return train_project(config, progress=progress, callbacks=callbacks)
+    with run_lock(out_dir, command=f"run_project(out_dir={os.fspath(out_dir)!r})"):
+        check_outputs(out_dir, report)
+        result = train_project(config, progress=progress, callbacks=callbacks)
         write_outputs(result, out_dir, report=report)
     return result
 
