@@ -86,11 +86,11 @@ def format_bytes(n):
 
 
 def _suggestion(n_bytes):
-    """The smallest power-of-two number of GiB that holds ``n_bytes``, as an option value ('2G', '8G', ...)."""
-    gib = 1
-    while gib << 30 < n_bytes:
-        gib *= 2
-    return f"{gib}G"
+    """The smallest power of two of MiB (or GiB) that holds ``n_bytes``, as an option value ('8M', '2G')."""
+    mib = 1
+    while mib << 20 < n_bytes:
+        mib *= 2
+    return f"{mib >> 10}G" if mib >= 1024 else f"{mib}M"
 
 
 def check_allocation(n_bytes, what, error=ConfigError, limit=None):
