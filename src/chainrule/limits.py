@@ -67,6 +67,11 @@ def set_max_memory(size):
     return _override.set(None if size is None else parse_size(size))
 
 
+def reset_max_memory(token):
+    """Undo ``set_max_memory`` (its token)."""
+    _override.reset(token)
+
+
 @contextlib.contextmanager
 def memory_limit(size):
     """``with memory_limit("4G"): load_model(...)``: the limit inside the block."""

@@ -45,9 +45,8 @@ def main(argv=None):
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    token = limits.set_max_memory(args.max_memory) if args.max_memory is not None else None
     try:
-        if args.max_memory is not None:
-            limits.set_max_memory(args.max_memory)
         return args.func(args) or 0
     except ChainruleError as exc:
         return _error(args, exc)
@@ -61,6 +60,9 @@ def main(argv=None):
         return _error(args, exc)
     except MemoryError:
         return _error(args, "not enough memory (try smaller layers, a smaller batch or --max-train)")
+    finally:
+        if token is not None:
+            limits.reset_max_memory(token)
 
 
 def _error(args, message):
