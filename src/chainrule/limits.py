@@ -16,6 +16,7 @@ checkpoint of a network of N parameters holds a few arrays of N numbers, each on
 """
 import contextlib
 import contextvars
+import math
 import os
 import re
 
@@ -113,6 +114,16 @@ def check_allocation(n_bytes, what, error=ConfigError, limit=None):
                 f"{suggest} or {ENV_VAR}={suggest}")
     exc.requested, exc.limit = n_bytes, limit
     raise exc
+
+
+def check_shape(shape, itemsize, what, error=ConfigError):
+    """``check_allocation`` for an array of ``shape`` and ``itemsize`` (sizes as Python ints, so no overflow),
+    after checking NumPy can represent the shape at all (an empty array whose other dimensions multiply past
+    2**63 cannot be made either); returns the bytes."""
+    shape = tuple(int(n) for n in shape)
+    if math.prod(n for n in shape if n) * max(int(itemsize), 1) >= 2 ** 63:
+        raise error(f"{what} has dimensions whose product is too large for any array")
+    return check_allocation(math.prod(shape) * int(itemsize), what, error)
 
 
 def network_bytes(layer_sizes, itemsize=8):

@@ -24,7 +24,7 @@ import zlib
 import numpy as np
 
 from .files import file_kind
-from .limits import check_allocation
+from .limits import check_allocation, check_shape
 
 MAX_MEMBERS = 10_000          # a chainrule checkpoint holds a few dozen; a data file 2 or 3
 MAX_HEADER_SIZE = 10_000      # bytes of an .npy header (NumPy's own default limit)
@@ -199,8 +199,8 @@ class NpzReader:
         if any(n < 0 for n in shape):
             raise self.error(f"{self.label}: member {filename!r} declares a negative dimension {tuple(shape)}")
         header = ArrayHeader(tuple(int(n) for n in shape), dtype, bool(fortran_order), member.tell())
-        check_allocation(header.nbytes, f"{self.label} member {filename!r} (shape {header.shape}, {dtype})",
-                         self.error)
+        check_shape(header.shape, dtype.itemsize, f"{self.label} member {filename!r} (shape {header.shape}, {dtype})",
+                    self.error)
         declared = self.members[filename.removesuffix(".npy")].file_size
         if header.header_size + header.nbytes != declared:
             raise self.error(f"{self.label}: member {filename!r} is {declared:,} bytes but its header declares a "

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..files import atomic_write
-from ..limits import check_allocation
+from ..limits import check_shape
 from ..files import file_kind
 
 IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
@@ -90,7 +90,8 @@ def _read_idx_stream(stream, path, file_size):
     dtype = IDX_TYPES[type_code]
     n_bytes = math.prod(dims) * dtype.itemsize          # Python ints: four dimensions of 2**32-1 do not overflow
     expected = header_size + n_bytes
-    check_allocation(n_bytes, f"{path}: the IDX header's {dims} array of {dtype.newbyteorder('=')}", DataError)
+    check_shape(dims, dtype.itemsize, f"{path}: the IDX header's {dims} array of {dtype.newbyteorder('=')}",
+                DataError)
     if file_size is not None and file_size != expected:
         _size_mismatch(path, dims, expected, file_size)
     array = np.empty(dims, dtype=dtype.newbyteorder("="))

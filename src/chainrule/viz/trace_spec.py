@@ -106,6 +106,8 @@ def _parse_sizes(layers):
             layers = [int(n) for n in layers.replace(" ", "").split(",") if n]
         except ValueError:
             raise ConfigError(f"layers must be comma-separated whole numbers such as 2,3,1, got {layers!r}") from None
+    if not isinstance(layers, (list, tuple)):
+        raise ConfigError(f"layers must be a list of whole numbers such as [2, 3, 1], got {layers!r}")
     return list(layers)
 
 
