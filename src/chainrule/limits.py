@@ -92,10 +92,12 @@ def format_bytes(n):
 
 
 def _suggestion(n_bytes):
-    """The smallest power of two of MiB (or GiB) that holds ``n_bytes``, as an option value ('8M', '2G')."""
+    """The smallest power of two of MiB that holds ``n_bytes``, as an option value ('8M', '2G', '8T')."""
     mib = 1
     while mib << 20 < n_bytes:
         mib *= 2
+    if mib >= 1 << 20:
+        return f"{mib >> 20}T"
     return f"{mib >> 10}G" if mib >= 1024 else f"{mib}M"
 
 

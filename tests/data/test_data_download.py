@@ -198,7 +198,7 @@ def test_a_server_dripping_a_byte_every_half_second_fails_fast_naming_the_minimu
     assert elapsed < 5                       # one window and a byte or two, not the file's 6 hours
     first = next(iter(contents))
     assert re.search(rf"{base}/drip/{first}: too slow: \d bytes/s over the last \d\.\d s, below the minimum rate of "
-                     rf"1,000 bytes/s \(download_mnist\(min_rate=\.\.\.\)\); the deadline is 60 s per file",
+                     rf"1,000 bytes/s \(--min-rate, download_mnist\(min_rate=\.\.\.\)\); the deadline is 60 s per file",
                      str(caught.value)), str(caught.value)
     assert list(cache.iterdir()) == []
 
@@ -212,7 +212,7 @@ def test_a_steady_but_slow_server_is_stopped_by_the_deadline(served, tmp_path):
         server.pace = 0.05
         started = time.monotonic()
         with pytest.raises(DownloadError, match=r"trickle/train-images-idx3-ubyte.gz: deadline of 0.5 s per file "
-                                                r"passed after [\d,]+ of [\d,]+ bytes \(download_mnist\(deadline=...\)\)"):
+                                                r"\(--deadline, download_mnist\(deadline=...\)\) passed after [\d,]+ of [\d,]+ bytes"):
             download_mnist(cache, mirrors=[f"{base}/trickle/"], progress=False, expected=expected, deadline=0.5,
                            min_rate=1000, rate_window=0.2)
         assert time.monotonic() - started < 5

@@ -104,8 +104,8 @@ class _Limits:
         return left
 
     def too_late(self, received, size):
-        return (f"deadline of {self.deadline:g} s per file passed after {received:,} of {size:,} bytes "
-                f"(download_mnist(deadline=...))")
+        return (f"deadline of {self.deadline:g} s per file (--deadline, download_mnist(deadline=...)) passed after "
+                f"{received:,} of {size:,} bytes")
 
     def count(self, n_bytes):
         """Record ``n_bytes`` received; refuse a server slower than ``min_rate`` over a whole window."""
@@ -116,7 +116,8 @@ class _Limits:
             if rate < self.min_rate:
                 raise _MirrorFailed(f"too slow: {rate:,.0f} bytes/s over the last {now - self.window_start:.1f} s, "
                                     f"below the minimum rate of {self.min_rate:,g} bytes/s "
-                                    f"(download_mnist(min_rate=...)); the deadline is {self.deadline:g} s per file")
+                                    f"(--min-rate, download_mnist(min_rate=...)); the deadline is {self.deadline:g} s "
+                                    f"per file")
             self.window_start, self.window_bytes = now, 0
 
 
