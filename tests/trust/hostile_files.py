@@ -29,6 +29,14 @@ def deflated_zeros(prefix, n_mib):
     return head + block * n_mib + tail, crc
 
 
+def inflating_member(name, shape, descr, n_mib):
+    """A deflated .npy member for ``write_zip`` whose header declares ``shape`` of ``descr`` and whose data
+    really inflates to ``n_mib`` MiB of zeros; directory size and CRC are honest."""
+    header = npy_header(shape, descr)
+    body, crc = deflated_zeros(header, n_mib)
+    return (name, body, crc, len(header) + n_mib * MIB, 8)           # 8: deflated
+
+
 def write_zip(path, members):
     """Write a zip by hand: ``members`` is a list of ``(name, payload, crc, size, method)`` where ``payload``
     is the stored or raw-deflated bytes and ``size`` what the directory declares (``zipfile`` would

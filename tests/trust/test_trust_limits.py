@@ -3,7 +3,6 @@ allocate (from headers and descriptions) against the memory budget of ``chainrul
 the size asked for, the limit and how to raise it. The memory really used is measured in a child process
 (VmHWM: the peak resident set), so a reader that allocated first and refused later would fail here."""
 import json
-import zipfile
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ from chainrule.training import load_model, save_model
 from chainrule.training.project import load_history
 from chainrule.viz import load_spec
 
-from hostile_files import (MIB, attempt_in_child, deflated_zeros, gzip_zeros, model_description, npy_bytes,
+from hostile_files import (MIB, attempt_in_child, gzip_zeros, inflating_member, model_description, npy_bytes,
                            npy_header, png_header, stored, text_entry, write_zip)
 
 PEAK = 200 * MIB     # a fresh Python with chainrule imported peaks at ~40 MB; every file below claims >= 1 GiB
@@ -24,9 +23,10 @@ LIMIT_MESSAGE = r"more than chainrule's memory limit of 1 GiB; if you really nee
                 r"with --max-memory \d+G or CHAINRULE_MAX_MEMORY=\d+G"
 
 
-def assert_refused_small(code, exception, message, env=None):
-    """``attempt()`` in a child raises ``exception`` matching ``message``, and the child's peak stays small."""
-    error, peak = attempt_in_child(code, env)
+def assert_refused_small(imports, call, exception, message):
+    """``call`` (after ``imports``) in a child raises ``exception`` matching ``message``; the child's peak stays
+    small."""
+    error, peak = attempt_in_child(f"{imports}\ndef attempt():\n    {call}\n")
     assert error is not None and error.startswith(exception + ":"), error
     import re
     assert re.search(message, error), error
@@ -69,39 +69,29 @@ def test_the_error_names_the_size_the_limit_and_how_to_raise_it():
 def bomb_model(path, n_mib=1025):
     """A 1 MiB model file whose W0.npy really inflates to n_mib MiB; header, directory and CRC all honest."""
     n = n_mib * MIB // 8
-    header = npy_header((n, 1))
-    body, crc = deflated_zeros(header, n_mib)
     members = [stored("chainrule_model.npy", text_entry(model_description([1, n]))),
-               ("W0.npy", body, crc, len(header) + n_mib * MIB, zipfile.ZIP_DEFLATED),
-               stored("b0.npy", npy_bytes(np.zeros(n_mib)))]
+               inflating_member("W0.npy", (n, 1), "<f8", n_mib), stored("b0.npy", npy_bytes(np.zeros(n_mib)))]
     return write_zip(path, members)
 
 
 def test_a_model_member_inflating_to_1_gib_is_refused_before_it_is_inflated(tmp_path):
     path = bomb_model(tmp_path / "bomb.npz")
     assert path.stat().st_size < 2 * MIB
-    assert_refused_small(f"""
-        from chainrule.training import load_model
-        def attempt():
-            load_model({str(path)!r})
-        """, "ModelFileError", r"the network in model file '.*bomb.npz' \(layer sizes \[1, 134348800\], "
-                               r"268,697,600 parameters\) needs 2 GiB .*" + LIMIT_MESSAGE)
+    assert_refused_small(
+        "from chainrule.training import load_model", f"load_model({str(path)!r})", "ModelFileError",
+        r"the network in model file '.*bomb.npz' \(layer sizes \[1, 134348800\], "
+        r"268,697,600 parameters\) needs 2 GiB .*" + LIMIT_MESSAGE)
 
 
 def test_the_member_is_checked_even_when_the_description_is_small(tmp_path):
     """The description says [2, 2]; W0's header says 1 GiB: the header is checked before any inflating."""
-    n_mib = 1025
-    header = npy_header((n_mib * MIB // 8,))
-    body, crc = deflated_zeros(header, n_mib)
     path = write_zip(tmp_path / "liar.npz", [stored("chainrule_model.npy", text_entry(model_description([2, 2]))),
-                                             ("W0.npy", body, crc, len(header) + n_mib * MIB, zipfile.ZIP_DEFLATED),
+                                             inflating_member("W0.npy", (1025 * MIB // 8,), "<f8", 1025),
                                              stored("b0.npy", npy_bytes(np.zeros(2)))])
-    assert_refused_small(f"""
-        from chainrule.training import load_model
-        def attempt():
-            load_model({str(path)!r})
-        """, "ModelFileError", r"model file '.*liar.npz' member 'W0.npy' \(shape \(134348800,\), float64\) needs "
-                               r"1 GiB \(1,074,790,400 bytes\), " + LIMIT_MESSAGE)
+    assert_refused_small(
+        "from chainrule.training import load_model", f"load_model({str(path)!r})", "ModelFileError",
+        r"model file '.*liar.npz' member 'W0.npy' \(shape \(134348800,\), float64\) needs "
+        r"1 GiB \(1,074,790,400 bytes\), " + LIMIT_MESSAGE)
 
 
 def test_metadata_claiming_huge_layers_is_refused_before_any_array_is_made(tmp_path):
@@ -111,15 +101,13 @@ def test_metadata_claiming_huge_layers_is_refused_before_any_array_is_made(tmp_p
         arrays = {name: archive[name] for name in archive.files}
     arrays["chainrule_model"] = np.array(model_description([784, 300000, 5]))
     np.savez(path, **arrays)
-    error, _ = assert_refused_small(f"""
-        from chainrule.training import load_model
-        def attempt():
-            load_model({str(path)!r})
-        """, "ModelFileError", r"the network in model file '.*m.npz' \(layer sizes \[784, 300000, 5\], 237,000,005 "
-                               r"parameters\) needs 1.77 GiB \(1,896,000,040 bytes\), " + LIMIT_MESSAGE)
+    error, _ = assert_refused_small(
+        "from chainrule.training import load_model", f"load_model({str(path)!r})", "ModelFileError",
+        r"the network in model file '.*m.npz' \(layer sizes \[784, 300000, 5\], 237,000,005 "
+        r"parameters\) needs 1.77 GiB \(1,896,000,040 bytes\), " + LIMIT_MESSAGE)
     # with the limit raised, the same file is refused for what it really is: arrays that do not fit
-    with memory_limit("4G"), pytest.raises(ModelFileError, match=r"W0 is a \(3, 784\) float64 array, but "
-                                                                 r"layer_sizes \[784, 300000, 5\] need \(300000, 784\)"):
+    with memory_limit("4G"), pytest.raises(ModelFileError, match=r"W0 is a \(3, 784\) float64 array, but layer_sizes "
+                                                                 r"\[784, 300000, 5\] need \(300000, 784\)"):
         load_model(path)
 
 
@@ -128,29 +116,27 @@ def test_an_npy_header_claiming_2_to_the_40_elements_asks_for_nothing(tmp_path):
                                              stored("W0.npy", npy_header((2 ** 40,))),
                                              stored("b0.npy", npy_bytes(np.zeros(2)))])
     assert path.stat().st_size < 2000
-    assert_refused_small(f"""
-        from chainrule.training import load_model
-        def attempt():
-            load_model({str(path)!r})
-        """, "ModelFileError", r"member 'W0.npy' \(shape \(1099511627776,\), float64\) needs 8 TiB "
-                               r"\(8,796,093,022,208 bytes\), more than chainrule's memory limit of 1 GiB")
+    assert_refused_small(
+        "from chainrule.training import load_model", f"load_model({str(path)!r})", "ModelFileError",
+        r"member 'W0.npy' \(shape \(1099511627776,\), float64\) needs 8 TiB "
+        r"\(8,796,093,022,208 bytes\), more than chainrule's memory limit of 1 GiB")
 
 
 def test_a_checkpoint_is_read_within_the_same_budget(tmp_path):
     from chainrule.training.checkpoint import load_checkpoint  # noqa: F401  (the child imports it)
     path = bomb_model(tmp_path / "bomb-checkpoint.npz")
-    assert_refused_small(f"""
-        from chainrule.training.checkpoint import load_checkpoint
-        def attempt():
-            load_checkpoint({str(path)!r})
-        """, "ModelFileError", r"checkpoint file '.*bomb-checkpoint.npz' .*needs .*" + LIMIT_MESSAGE)
+    assert_refused_small(
+        "from chainrule.training.checkpoint import load_checkpoint", f"load_checkpoint({str(path)!r})",
+        "ModelFileError",
+        r"checkpoint file '.*bomb-checkpoint.npz' .*needs .*" + LIMIT_MESSAGE)
 
 
 def test_a_raised_limit_lets_a_real_file_through(tmp_path, monkeypatch):
     """The budget refuses sizes, not files: a real model larger than a lowered limit loads once it is raised."""
     path = save_model(Network([784, 300, 10], seed=0), tmp_path / "big.npz")     # 1.9 MB of weights
     monkeypatch.setenv("CHAINRULE_MAX_MEMORY", "1M")
-    with pytest.raises(ModelFileError, match=r"needs 1.82 MiB \(1,908,080 bytes\), more than .* limit of 1 MiB; .* --max-memory 2M or "
+    with pytest.raises(ModelFileError, match=r"needs 1.82 MiB \(1,908,080 bytes\), more than .* limit of 1 MiB; "
+                                             r".* --max-memory 2M or "
                                              r"CHAINRULE_MAX_MEMORY=2M"):
         load_model(path)
     with memory_limit("2M"):
@@ -165,44 +151,36 @@ def test_a_1_mib_gzipped_idx_inflating_to_2_gib_is_refused_from_its_header(tmp_p
     path = tmp_path / "train-images-idx3-ubyte.gz"
     path.write_bytes(gzip_zeros(header, 2048))
     assert path.stat().st_size < 3 * MIB
-    assert_refused_small(f"""
-        from chainrule.data import read_idx
-        def attempt():
-            read_idx({str(path)!r})
-        """, "DataError", r"train-images-idx3-ubyte.gz: the IDX header's \(2739000, 28, 28\) array of uint8 needs "
-                          r"2 GiB \(2,147,376,000 bytes\), " + LIMIT_MESSAGE)
+    assert_refused_small(
+        "from chainrule.data import read_idx", f"read_idx({str(path)!r})", "DataError",
+        r"train-images-idx3-ubyte.gz: the IDX header's \(2739000, 28, 28\) array of uint8 needs "
+        r"2 GiB \(2,147,376,000 bytes\), " + LIMIT_MESSAGE)
 
 
 def test_a_gzipped_idx_that_inflates_past_its_header_is_counted_not_kept(tmp_path):
     """The header says 5 labels; the gzip stream inflates to 512 MiB: the rest is counted in a stream."""
     path = tmp_path / "train-labels-idx1-ubyte.gz"
     path.write_bytes(gzip_zeros(bytes([0, 0, 8, 1, 0, 0, 0, 5]), 512))
-    assert_refused_small(f"""
-        from chainrule.data import read_idx
-        def attempt():
-            read_idx({str(path)!r})
-        """, "DataError", r"train-labels-idx1-ubyte.gz: IDX file has more than 1,048,576 unexpected trailing bytes "
-                          r"after the \(5,\) array its header declares")
+    assert_refused_small(
+        "from chainrule.data import read_idx", f"read_idx({str(path)!r})", "DataError",
+        r"train-labels-idx1-ubyte.gz: IDX file has more than 1,048,576 unexpected trailing bytes "
+        r"after the \(5,\) array its header declares")
 
 
 def test_an_npz_data_file_with_a_huge_member(tmp_path):
-    n_mib = 1536
-    header = npy_header((n_mib * MIB,), "|u1")
-    body, crc = deflated_zeros(header, n_mib)
-    path = write_zip(tmp_path / "data.npz", [("images.npy", body, crc, len(header) + n_mib * MIB,
-                                              zipfile.ZIP_DEFLATED), stored("labels.npy", npy_header((1,), "|u1") + b"\0")])
-    assert_refused_small(f"""
-        from chainrule.data import load_mnist
-        def attempt():
-            load_mnist({str(path)!r})
-        """, "DataError", r"data.npz member 'images.npy' \(shape \(1610612736,\), uint8\) needs 1.5 GiB .*"
+    path = write_zip(tmp_path / "data.npz", [inflating_member("images.npy", (1536 * MIB,), "|u1", 1536),
+                                             stored("labels.npy", npy_header((1,), "|u1") + b"\0")])
+    assert_refused_small(
+        "from chainrule.data import load_mnist", f"load_mnist({str(path)!r})", "DataError",
+        r"data.npz member 'images.npy' \(shape \(1610612736,\), uint8\) needs 1.5 GiB .*"
                           + LIMIT_MESSAGE)
 
 
 def test_members_within_the_limit_one_by_one_are_checked_together(tmp_path):
     arrays = {"images": np.zeros((400, 28, 28), np.uint8), "labels": np.zeros(400 * 784, np.uint8)}
     np.savez(tmp_path / "d.npz", **arrays)
-    with memory_limit("500K"), pytest.raises(DataError, match=r"d.npz \(2 arrays\) needs 612 KiB \(627,200 bytes\), more than chainrule.s memory limit of 500 KiB"):
+    with memory_limit("500K"), pytest.raises(DataError, match=r"d.npz \(2 arrays\) needs 612 KiB \(627,200 bytes\), "
+                                                             r"more than chainrule.s memory limit of 500 KiB"):
         load_npz(tmp_path / "d.npz")
     with memory_limit("1M"):
         assert load_npz(tmp_path / "d.npz")["images"].shape == (400, 28, 28)
@@ -213,13 +191,11 @@ def test_members_within_the_limit_one_by_one_are_checked_together(tmp_path):
 def test_a_15000_by_15000_png_is_a_clear_error_not_a_decompression_bomb(tmp_path):
     path = tmp_path / "huge.png"
     path.write_bytes(png_header(15000, 15000))
-    assert_refused_small(f"""
-        from chainrule import Network
-        from chainrule.training.inference import predict_image
-        def attempt():
-            predict_image(Network([784, 4, 2]), {str(path)!r})
-        """, "DataError", r"cannot read image file '.*huge.png' as a digit image: Image size \(225000000 pixels\) "
-                          r"exceeds limit of \d+ pixels.*\(a digit needs only 28x28 pixels")
+    assert_refused_small(
+        "from chainrule import Network; from chainrule.training.inference import predict_image",
+        f"predict_image(Network([784, 4, 2]), {str(path)!r})", "DataError",
+        r"cannot read image file '.*huge.png' as a digit image: Image size \(225000000 pixels\) "
+        r"exceeds limit of \d+ pixels.*\(a digit needs only 28x28 pixels")
 
 
 def test_an_image_larger_than_the_budget_is_refused_from_its_header(tmp_path):

@@ -226,7 +226,8 @@ def test_a_checkpoint_config_with_an_unknown_key_names_the_key(checkpoint, tmp_p
     assert err.strip().splitlines()[-1] == (
         f"chainrule train: error: checkpoint {str(path)!r} holds project settings this chainrule does not know: "
         f"'turbo' (written by a newer chainrule, or edited)")
-    with pytest.raises(ModelFileError, match=r"the model file holds invalid project settings: digits must look like .0-4."):
+    with pytest.raises(ModelFileError, match=r"the model file holds invalid project settings: digits must look "
+                                             r"like .0-4."):
         ProjectConfig.from_saved(dict(ProjectConfig().to_dict(), digits="seven"), "the model file")
 
 
@@ -262,15 +263,19 @@ def test_garbage_state_arrays_are_a_model_file_error(checkpoint, tmp_path, where
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda s: s["rng_state"].update(pos=10 ** 6), r"rng_state.pos must be a whole number >= 0 and <= 624, got 1000000"),
-    (lambda s: s["rng_state"].update(cached_gaussian="x"), r"rng_state.cached_gaussian must be a finite number, got 'x'"),
+    (lambda s: s["rng_state"].update(pos=10 ** 6),
+     r"rng_state.pos must be a whole number >= 0 and <= 624, got 1000000"),
+    (lambda s: s["rng_state"].update(cached_gaussian="x"),
+     r"rng_state.cached_gaussian must be a finite number, got 'x'"),
     (lambda s: s.update(optimizer=[1, 2]), r"optimizer must be a JSON object \(the optimizer's state\), got \[1, 2\]"),
     (lambda s: s["optimizer"].update(t=-1), r"optimizer.t must be a whole number >= 0, got -1"),
     (lambda s: s["schedule"].update(base_lr=0), r"schedule.base_lr must be a finite number > 0, got 0"),
     (lambda s: s["history"].update(train_loss=3), r"history.train_loss must be a list, got 3"),
     (lambda s: s.update(callbacks=[]), r"callbacks must be a JSON object, got \[\]"),
-    (lambda s: s["rng_state"].update(key={"__float__": "1e999999"}), r"\{'__float__': '1e999999'\} is not a spelled-out float"),
-    (lambda s: s["rng_state"].update(key={"__array__": ["s0"]}), r"its description refers to an array \['s0'\] the file does not hold"),
+    (lambda s: s["rng_state"].update(key={"__float__": "1e999999"}),
+     r"\{'__float__': '1e999999'\} is not a spelled-out float"),
+    (lambda s: s["rng_state"].update(key={"__array__": ["s0"]}),
+     r"its description refers to an array \['s0'\] the file does not hold"),
 ])
 def test_garbage_state_values_are_a_model_file_error(checkpoint, tmp_path, change, message):
     path = rewrite_checkpoint(checkpoint, tmp_path / "v.npz", lambda d, a: change(_state(d)))

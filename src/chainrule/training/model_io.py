@@ -7,10 +7,10 @@ Inside the archive:
   classes, training settings, data split, final accuracies).
 
 Written atomically: a temporary file in the same folder, then ``os.replace``, so a crash never leaves half a
-model behind. ``load_model`` reads through ``chainrule.safe_npz`` (nothing unpickled, every member within the memory budget
-and its declared size), checks the description (layer sizes within the budget) before any weight is read, and
-names the file and the problem when it is not a chainrule model, is damaged, or comes from a newer format
-version. ``save_model`` refuses what ``load_model`` would refuse (NaN or infinite weights), so a diverged
+model behind. ``load_model`` reads through ``chainrule.safe_npz`` (nothing unpickled, every member within the
+memory budget and its declared size), checks the description (layer sizes within the budget) before any weight
+is read, and names the file and the problem when it is not a chainrule model, is damaged, or comes from a newer
+format version. ``save_model`` refuses what ``load_model`` would refuse (NaN or infinite weights), so a diverged
 network never replaces a good file.
 """
 import os
@@ -22,7 +22,7 @@ from ..core.network import Network
 from ..errors import ChainruleError, ConfigError, InputValueError, ModelFileError
 from ..files import atomic_write
 from ..limits import check_network
-from ..safe_npz import NpzReader, check_readable_file
+from ..safe_npz import NpzReader
 from .history import _jsonable
 
 FORMAT = "chainrule-model"
@@ -65,28 +65,11 @@ def save_model(net, path, metadata=None):
     return atomic_savez(path, arrays)
 
 
-def check_npz_signature(path, what="model file"):
-    """Refuse, by its first bytes, a file that is not an .npz (a zip of .npy arrays): NumPy would otherwise
-    try to unpickle it and answer with advice to load it "unsafely"."""
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return
-    if not head:
-        raise ModelFileError(f"{what} {path!r} is empty (0 bytes): it was never written completely")
-    if head.startswith(b"\x93NUMPY"):
-        raise ModelFileError(f"{path!r} is a single NumPy array (.npy), not a chainrule {what} (an .npz)")
-    raise ModelFileError(f"{path!r} is not a chainrule {what}: not an .npz archive (it starts with {head!r}); "
-                         f"chainrule never unpickles files")
-
-
 def open_npz(path, what="model file"):
     """A chainrule ``.npz`` (a model file or a checkpoint) opened for checked reading (``safe_npz``): members
     listed, nothing inflated yet; a missing, foreign, truncated or corrupted file is a ``ModelFileError``."""
     path = os.fspath(path)
     label = f"{what.split()[0]} file {path!r}"          # "model file 'm.npz'", "checkpoint file 'c.npz'"
-    check_readable_file(path, label, ModelFileError)
-    check_npz_signature(path, what)
     return NpzReader(path, label, ModelFileError,
                      damaged=f"cannot read {what} {path!r}: it is truncated, corrupted or not an .npz ({{exc}})")
 
