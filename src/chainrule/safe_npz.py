@@ -18,6 +18,7 @@ array. Every problem is the caller's error class (``ModelFileError`` for models,
 import math
 import os
 import struct
+import tokenize
 import zipfile
 import zlib
 
@@ -33,6 +34,8 @@ CHUNK = 1 << 20               # bytes inflated at a time
 #: (NotImplementedError: "compressed patched data", "strong encryption"; RuntimeError: "password required")
 READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError,
                RuntimeError, KeyError, TypeError, SyntaxError, OverflowError)
+#: what NumPy's .npy header parser (tokenize, then ast.literal_eval of at most MAX_HEADER_SIZE bytes) can raise
+HEADER_ERRORS = (ValueError, SyntaxError, TypeError, tokenize.TokenError, RecursionError, MemoryError)
 _READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 
 
@@ -191,8 +194,9 @@ class NpzReader:
             if version not in read:
                 raise ValueError(f".npy format version {version} (chainrule reads 1.0 and 2.0)")
             shape, fortran_order, dtype = read[version](member, max_header_size=MAX_HEADER_SIZE)
-        except (ValueError, SyntaxError, TypeError) as exc:
-            raise self.error(f"{self.label}: member {filename!r} has no valid .npy header ({exc})") from None
+        except HEADER_ERRORS as exc:
+            raise self.error(f"{self.label}: member {filename!r} has no valid .npy header "
+                             f"({type(exc).__name__}: {exc})") from None
         if dtype.hasobject:
             raise self.error(f"{self.label}: member {filename!r} holds Python objects (dtype {dtype}), which would "
                              f"need unpickling; chainrule never unpickles files")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainrule import ConfigError, DataError, ModelFileError, Network
-from chainrule.data import load_mnist, load_npz, read_idx, save_npz
+from chainrule.data import load_mnist, load_npz, read_idx, save_npz, write_idx
 from chainrule.training import fit, load_model, save_model
 from chainrule.training.checkpoint import CHECKPOINT_KEY, load_checkpoint
 from chainrule.training.project import ProjectConfig
@@ -106,6 +106,26 @@ def test_a_corrupt_deflate_stream_in_data_is_a_data_error(tmp_path):
     gz.write_bytes(bytes(raw))
     with pytest.raises(DataError, match=r"t-labels-idx1-ubyte.gz: corrupt gzip data \(Error -3 while decompressing"):
         read_idx(gz)
+
+
+@HYPOTHESIS
+@given(flips=st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(1, 255)), min_size=1, max_size=3),
+       kind=st.sampled_from(["npz", "idx.gz"]))
+def test_any_flipped_byte_in_a_data_file_gives_the_same_data_or_a_data_error(tmp_path, flips, kind):
+    images = (np.arange(6 * 28 * 28) % 251).astype(np.uint8).reshape(6, 28, 28)
+    path = tmp_path / ("d.npz" if kind == "npz" else "d-images-idx3-ubyte.gz")
+    save_npz(path, images=images, labels=np.arange(6) % 2, n_train=np.int64(4)) if kind == "npz" \
+        else write_idx(path, images)
+    raw = bytearray(path.read_bytes())
+    for where, bits in flips:
+        raw[where % len(raw)] ^= bits
+    path.write_bytes(bytes(raw))
+    try:
+        got = load_mnist(path).images if kind == "npz" else read_idx(path)
+    except DataError as error:
+        assert path.name in str(error)
+    else:
+        assert np.array_equal(got, images)
 
 
 # --- generated headers ---
