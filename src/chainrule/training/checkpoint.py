@@ -15,8 +15,10 @@ The file is an ``.npz``: every array of the state is one ``.npy`` entry (``W0, b
 JSON's shortest round-trip form, so they come back bit for bit; NaN and infinities are spelled out.
 
 Written atomically (temporary file, ``fsync``, ``os.replace``): a crash or Ctrl-C mid-write leaves the
-previous checkpoint intact. Read with ``allow_pickle=False``; a missing, truncated, corrupted or foreign file,
-or one from a newer format version, raises ``ModelFileError`` naming the file and the problem.
+previous checkpoint intact; a state with NaN or infinite weights or optimizer buffers is refused, not written.
+Read without unpickling, within the memory budget (``chainrule.safe_npz``), and the state checked part by part
+(``checkpoint_check``); a missing, truncated, corrupted, foreign or tampered file, or one from a newer format
+version, raises ``ModelFileError`` naming the file and the problem.
 """
 import hashlib
 import math
