@@ -4,7 +4,7 @@ from .core import (ACTIVATIONS, LOSSES, Activation, Dense, GradientCheckReport, 
                    mse_loss, mse_loss_gradient, relu, sigmoid, sigmoid_derivative, softmax,
                    softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient, tanh)
 from .errors import (ChainruleError, ConfigError, DataError, DownloadError, InputValueError, ModelFileError,
-                     ShapeError, TrainingDiverged)
+                     OutputError, ShapeError, TrainingDiverged)
 
 __version__ = "0.1.0"
 

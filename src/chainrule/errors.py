@@ -34,5 +34,10 @@ class DataError(ChainruleError, ValueError):
     """A data file (IDX, npz) is malformed or does not match what was expected."""
 
 
+class OutputError(ChainruleError, OSError):
+    """chainrule will not or cannot write there: a folder, device, FIFO or socket where a file should go, an
+    output folder that cannot be created or written, a run folder another run is using."""
+
+
 class DownloadError(ChainruleError, OSError):
     """No mirror delivered a file that passed its size and checksum checks."""

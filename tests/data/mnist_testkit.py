@@ -4,6 +4,7 @@ import hashlib
 import http.server
 import socket
 import threading
+import time
 
 import numpy as np
 
@@ -42,7 +43,8 @@ def expected_for(contents):
 class _Handler(http.server.BaseHTTPRequestHandler):
     """/good/F serves F; /404/F answers 404; /corrupt/F serves F with flipped bytes (same size);
     /short/F serves F minus its last byte (honest Content-Length); /cut/F announces F's full length,
-    sends half and closes the connection."""
+    sends half and closes the connection; /drip/F sends one byte every ``server.pace`` seconds; /trickle/F
+    sends 2,000 bytes every ``server.pace`` seconds."""
 
     def do_GET(self):
         self.server.requests.append(self.path)
@@ -59,6 +61,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if mode in ("drip", "trickle"):
+            step = 1 if mode == "drip" else 2000
+            try:
+                for start in range(0, len(data), step):
+                    self.wfile.write(data[start:start + step])
+                    self.wfile.flush()
+                    time.sleep(self.server.pace)       # the server's own pacing (its thread, not the test's)
+            except OSError:                            # the client gave up: what the test wants
+                pass
+            return
         if mode == "cut":
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
@@ -76,7 +88,7 @@ def local_mirror(files):
     """A threaded HTTP server on 127.0.0.1 (ephemeral port) serving ``files``; yields (base_url, server)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    server.files, server.requests = dict(files), []
+    server.files, server.requests, server.pace = dict(files), [], 0.5
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -1,5 +1,7 @@
 """download_mnist against a real HTTP server on 127.0.0.1 serving generated MNIST-format files."""
 import io
+import re
+import time
 
 import numpy as np
 import pytest
@@ -7,6 +9,7 @@ import pytest
 import chainrule.cli.commands.download_mnist as download_command
 import chainrule.data.download as download_module
 from chainrule.cli.main import main
+from chainrule import ConfigError
 from chainrule.data import DownloadError, MNIST_FILES, download_mnist, load_mnist
 from chainrule.data.progress import ByteProgress
 
@@ -178,3 +181,45 @@ def test_cli_without_network_says_what_failed_and_exits_2(tmp_path, monkeypatch,
     assert "chainrule download-mnist: error: no mirror delivered train-images-idx3-ubyte.gz" in err
     assert f"{refused}train-images-idx3-ubyte.gz: cannot connect" in err
     assert "shipped sample" in err and "Retry with `chainrule download-mnist`" in err
+
+
+def test_a_server_dripping_a_byte_every_half_second_fails_fast_naming_the_minimum_rate(served, tmp_path):
+    """The issue's dripping server: each read gets a byte before the socket timeout, so only a minimum rate
+    ends it; here after one 0.9 s window, both limits named."""
+    contents, expected, _, _ = served
+    cache = tmp_path / "cache"
+    with local_mirror(contents) as (base, server):
+        server.pace = 0.5
+        started = time.monotonic()
+        with pytest.raises(DownloadError) as caught:
+            download_mnist(cache, mirrors=[f"{base}/drip/"], progress=False, expected=expected, min_rate=1000,
+                           rate_window=0.9, deadline=60)
+        elapsed = time.monotonic() - started
+    assert elapsed < 5                       # one window and a byte or two, not the file's 6 hours
+    first = next(iter(contents))
+    assert re.search(rf"{base}/drip/{first}: too slow: \d bytes/s over the last \d\.\d s, below the minimum rate of "
+                     rf"1,000 bytes/s \(--min-rate, download_mnist\(min_rate=\.\.\.\)\); the deadline is 60 s per file",
+                     str(caught.value)), str(caught.value)
+    assert list(cache.iterdir()) == []
+
+
+def test_a_steady_but_slow_server_is_stopped_by_the_deadline(served, tmp_path):
+    """2,000 bytes every 0.05 s is well above the minimum rate, but the file would take seconds: the overall
+    deadline per file ends it, and says how far it got."""
+    contents, expected, _, _ = served
+    cache = tmp_path / "cache"
+    with local_mirror(contents) as (base, server):
+        server.pace = 0.05
+        started = time.monotonic()
+        with pytest.raises(DownloadError, match=r"trickle/train-images-idx3-ubyte.gz: deadline of 0.5 s per file "
+                                                r"\(--deadline, download_mnist\(deadline=...\)\) passed after [\d,]+ of [\d,]+ bytes"):
+            download_mnist(cache, mirrors=[f"{base}/trickle/"], progress=False, expected=expected, deadline=0.5,
+                           min_rate=1000, rate_window=0.2)
+        assert time.monotonic() - started < 5
+    assert list(cache.iterdir()) == []
+
+
+def test_download_limits_are_checked(tmp_path):
+    for name, value in (("deadline", 0), ("min_rate", -1), ("timeout", float("nan")), ("rate_window", "1")):
+        with pytest.raises(ConfigError, match=rf"{name} must be a"):
+            download_mnist(tmp_path, progress=False, **{name: value})

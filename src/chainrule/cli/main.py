@@ -10,9 +10,16 @@ import pkgutil
 import sys
 import traceback
 
-from .. import __version__
+from .. import __version__, limits
 from ..errors import ChainruleError
 from . import commands
+
+
+def _size(text):
+    try:
+        return limits.parse_size(text)
+    except ChainruleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser():
@@ -25,6 +32,10 @@ def build_parser():
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
+    for command in subparsers.choices.values():   # one budget for every command (chainrule.limits)
+        command.add_argument("--max-memory", type=_size, default=None, metavar="SIZE",
+                             help=f"the most memory one file, array or setting may claim, e.g. 4G (default "
+                                  f"${limits.ENV_VAR} or {limits.format_bytes(limits.DEFAULT_MAX_MEMORY)})")
     return parser
 
 
@@ -34,6 +45,7 @@ def main(argv=None):
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    token = limits.set_max_memory(args.max_memory) if args.max_memory is not None else None
     try:
         return args.func(args) or 0
     except ChainruleError as exc:
@@ -48,6 +60,9 @@ def main(argv=None):
         return _error(args, exc)
     except MemoryError:
         return _error(args, "not enough memory (try smaller layers, a smaller batch or --max-train)")
+    finally:
+        if token is not None:
+            limits.reset_max_memory(token)
 
 
 def _error(args, message):

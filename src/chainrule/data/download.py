@@ -4,10 +4,16 @@ Each file streams into a temporary file next to its final place while its SHA-25
 only a file with the expected size and checksum is renamed into place (os.replace). A 404, a
 refused connection, a cut connection, a wrong size or a wrong checksum each move on to the next
 mirror; when every mirror has failed, DownloadError lists what each one did.
+
+No server can hold a download forever: each file has an overall ``deadline`` (seconds from the request to
+the last byte) and a ``min_rate`` (bytes per second, measured over every ``rate_window`` seconds), and a
+server that sends nothing for ``timeout`` seconds is dropped. A server dripping a byte every half second
+fails after one window, with both limits named in the message.
 """
 import hashlib
 import http.client
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,13 +24,17 @@ from .paths import MNIST_FILES, MNIST_MIRRORS, resolve_data_dir
 from .progress import ByteProgress
 
 CHUNK = 1 << 16
+DEADLINE = 1800.0        # seconds per file: the 9.9 MB training images at the minimum rate take ~17 minutes
+MIN_RATE = 10_000        # bytes per second, over every RATE_WINDOW seconds
+RATE_WINDOW = 15.0
 
 
 class _MirrorFailed(Exception):
     """One mirror did not deliver one file; the message says how."""
 
 
-def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, timeout=30.0):
+def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, timeout=30.0, deadline=DEADLINE,
+                   min_rate=MIN_RATE, rate_window=RATE_WINDOW):
     """Download and verify the four MNIST .gz files; return the folder that holds them.
 
     data_dir: the cache folder (default: default_data_dir()).
@@ -32,8 +42,13 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
               ``[your_url, *MNIST_MIRRORS]`` (``chainrule download-mnist --mirror URL`` does that).
     progress: a byte progress bar on stderr.
     expected: {filename: (size, sha256)}; default the published MNIST values (tests inject their own).
+    timeout:  seconds without a byte before a server is dropped;
+    deadline: seconds a file may take in all (default 30 minutes);
+    min_rate, rate_window: a server sending fewer than ``min_rate`` bytes/s over ``rate_window`` seconds
+              (default 10,000 bytes/s over 15 s) is dropped.
     Files already present and verified are not fetched again.
     """
+    limits = _Limits(timeout, deadline, min_rate, rate_window)
     folder = resolve_data_dir(data_dir)
     expected = MNIST_FILES if expected is None else dict(expected)
     mirrors = list(MNIST_MIRRORS if mirrors is None else mirrors)
@@ -55,7 +70,7 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
         for mirror in mirrors:
             url = mirror.rstrip("/") + "/" + name
             try:
-                _fetch(url, target, size, sha256, timeout, stream)
+                _fetch(url, target, size, sha256, limits, stream)
                 break
             except _MirrorFailed as exc:
                 failures.append((url, str(exc)))
@@ -66,15 +81,63 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
     return folder
 
 
-def _fetch(url, target, size, sha256, timeout, stream):
+class _Limits:
+    """How long and how slowly one file may come: checked, then enforced while it streams."""
+
+    def __init__(self, timeout, deadline, min_rate, rate_window):
+        for name, value, low, infinite in (("timeout", timeout, "> 0", False), ("deadline", deadline, "> 0", True),
+                                           ("min_rate", min_rate, ">= 0", False),
+                                           ("rate_window", rate_window, "> 0", False)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or \
+                    not (value >= 0 if low == ">= 0" else value > 0) or (value == float("inf") and not infinite):
+                raise ConfigError(f"{name} must be a {'' if infinite else 'finite '}number {low}, got {value!r}")
+        self.timeout, self.deadline, self.min_rate, self.rate_window = timeout, deadline, min_rate, rate_window
+
+    def start(self):
+        self.started = self.window_start = time.monotonic()
+        self.window_bytes = 0
+
+    def time_left(self, received, size):
+        left = self.deadline - (time.monotonic() - self.started)
+        if left <= 0:
+            raise _MirrorFailed(self.too_late(received, size))
+        return left
+
+    def too_late(self, received, size):
+        return (f"deadline of {self.deadline:g} s per file (--deadline, download_mnist(deadline=...)) passed after "
+                f"{received:,} of {size:,} bytes")
+
+    def count(self, n_bytes):
+        """Record ``n_bytes`` received; refuse a server slower than ``min_rate`` over a whole window."""
+        self.window_bytes += n_bytes
+        now = time.monotonic()
+        if now - self.window_start >= self.rate_window:
+            rate = self.window_bytes / (now - self.window_start)
+            if rate < self.min_rate:
+                raise _MirrorFailed(f"too slow: {rate:,.0f} bytes/s over the last {now - self.window_start:.1f} s, "
+                                    f"below the minimum rate of {self.min_rate:,g} bytes/s "
+                                    f"(--min-rate, download_mnist(min_rate=...)); the deadline is {self.deadline:g} s "
+                                    f"per file")
+            self.window_start, self.window_bytes = now, 0
+
+
+def _set_read_timeout(response, seconds):
+    """Bound the next socket read of an HTTP response (the deadline may come before ``timeout``)."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
+def _fetch(url, target, size, sha256, limits, stream):
     from .. import __version__  # here, not at import time: chainrule/__init__ may import this package
     request = urllib.request.Request(url, headers={"User-Agent": f"chainrule/{__version__}"})
     host = urllib.parse.urlsplit(url).netloc or url
     bar = None
     try:
         with atomic_write(target) as f:
+            limits.start()
             try:
-                response = urllib.request.urlopen(request, timeout=timeout)
+                response = urllib.request.urlopen(request, timeout=min(limits.timeout, limits.deadline))
             except urllib.error.HTTPError as exc:
                 raise _MirrorFailed(f"HTTP {exc.code} {exc.reason}") from None
             except urllib.error.URLError as exc:
@@ -87,9 +150,17 @@ def _fetch(url, target, size, sha256, timeout, stream):
                     raise _MirrorFailed(f"server announces {int(announced):,} bytes, expected {size:,}")
                 bar = ByteProgress(f"{target.name} from {host}", size, stream) if stream else None
                 digest, received = hashlib.sha256(), 0
-                while True:
+                read = getattr(response, "read1", response.read)   # read1: whatever has arrived, never waits
+                while True:                                         # for a whole chunk from a dripping server
+                    wait = min(limits.timeout, limits.time_left(received, size))
+                    _set_read_timeout(response, wait)
                     try:
-                        chunk = response.read(CHUNK)
+                        chunk = read(CHUNK)
+                    except TimeoutError:
+                        if wait < limits.timeout:
+                            raise _MirrorFailed(limits.too_late(received, size)) from None
+                        raise _MirrorFailed(f"no data for {limits.timeout:g} s after {received:,} of {size:,} "
+                                            f"bytes (download_mnist(timeout=...))") from None
                     except (OSError, http.client.HTTPException) as exc:
                         raise _MirrorFailed(f"connection lost after {received:,} of {size:,} bytes "
                                             f"({exc or type(exc).__name__})") from None
@@ -100,6 +171,7 @@ def _fetch(url, target, size, sha256, timeout, stream):
                         raise _MirrorFailed(f"sent more than the expected {size:,} bytes")
                     digest.update(chunk)
                     f.write(chunk)
+                    limits.count(len(chunk))
                     if bar:
                         bar.update(len(chunk))
             if received < size:

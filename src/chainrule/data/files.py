@@ -6,6 +6,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..files import atomic_write
+from ..safe_npz import NpzReader
 
 # A fixed timestamp inside the zip, so the same arrays always give the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -25,17 +26,14 @@ def save_npz(path, **arrays):
 
 
 def load_npz(path, required=("images", "labels")):
-    """Read an .npz without pickle; DataError names the file and any missing array."""
+    """Read an .npz without pickle, within the memory budget (``chainrule.safe_npz``: every member checked
+    against its header and the budget before it is inflated); DataError names the file and any missing array."""
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    missing = [name for name in required if name not in arrays]
-    if missing:
-        raise DataError(f"{path}: no array named {', '.join(map(repr, missing))} "
-                        f"(it holds {', '.join(map(repr, arrays)) or 'nothing'})")
-    return arrays
+    if not path.exists():
+        raise DataError(f"{path}: no such file")
+    with NpzReader(path, str(path), DataError, damaged="{label}: not a readable .npz file ({exc})") as archive:
+        missing = [name for name in required if name not in archive]
+        if missing:
+            raise DataError(f"{path}: no array named {', '.join(map(repr, missing))} "
+                            f"(it holds {', '.join(map(repr, archive.names)) or 'nothing'})")
+        return archive.read_all()

@@ -5,6 +5,8 @@ uint32 dimensions, then the values, big-endian, row-major. Nothing else: so a fi
 length is not exactly header + product(dims) * itemsize is truncated or corrupt.
 """
 import gzip
+import math
+import os
 import zlib
 from pathlib import Path
 
@@ -12,45 +14,118 @@ import numpy as np
 
 from ..errors import DataError
 from ..files import atomic_write
+from ..limits import check_shape
+from ..files import file_kind
 
 IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 GZIP_MAGIC = b"\x1f\x8b"
+CHUNK = 1 << 20                 # bytes read (inflated) at a time
+TRAILING_COUNTED = 1 << 20      # trailing bytes beyond this are reported as "more than", not counted on
 
 
 def read_idx(path):
     """Read one IDX file (gzip-compressed or plain) into a native-endian array.
 
-    Raises DataError naming the file and the problem: not an IDX file, unknown value
-    type, truncated header or data, trailing bytes, or a broken gzip stream.
+    The header is read first; the array it declares (a size computed with Python ints, so 2**32-sized
+    dimensions do not overflow) is checked against the memory budget (``chainrule.limits``) and allocated
+    once; the data, decompressed as a stream if gzipped, is read straight into it. A file claiming gigabytes,
+    or a small gzip file inflating to gigabytes, is refused before the memory is used.
+    Raises DataError naming the file and the problem: not an IDX file, unknown value type, truncated header
+    or data, trailing bytes, too large, or a broken gzip stream.
     """
     path = Path(path)
-    raw = _read_bytes(path)
-    if len(raw) < 4:
-        raise DataError(f"{path}: truncated IDX file: {len(raw)} bytes, not even the 4-byte magic number")
-    zero, type_code, ndim = int.from_bytes(raw[:2], "big"), raw[2], raw[3]
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not an IDX file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    with handle:
+        kind = file_kind(os.fstat(handle.fileno()).st_mode)
+        if kind is not None:
+            raise DataError(f"{path}: is {kind}, not an IDX file")
+        compressed = handle.read(2) == GZIP_MAGIC
+        handle.seek(0)
+        stream = gzip.GzipFile(fileobj=handle, mode="rb") if compressed else handle
+        try:
+            return _read_idx_stream(stream, path, None if compressed else os.fstat(handle.fileno()).st_size)
+        except EOFError:
+            raise DataError(f"{path}: truncated gzip file ({os.fstat(handle.fileno()).st_size:,} bytes): the "
+                            f"download was probably cut short; delete it and fetch it again") from None
+        except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+            raise DataError(f"{path}: corrupt gzip data ({exc})") from None
+
+
+def _read_exactly(stream, n):
+    data = b""
+    while len(data) < n:
+        chunk = stream.read(n - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _read_idx_stream(stream, path, file_size):
+    """The IDX array in ``stream`` (``file_size``: bytes of a plain file, None for a gzip stream)."""
+    magic = _read_exactly(stream, 4)
+    if len(magic) < 4:
+        raise DataError(f"{path}: truncated IDX file: {len(magic)} bytes, not even the 4-byte magic number")
+    zero, type_code, ndim = int.from_bytes(magic[:2], "big"), magic[2], magic[3]
     if zero != 0 or type_code not in IDX_TYPES:
         raise DataError(
-            f"{path}: not an IDX file: magic number {raw[:4].hex(' ')} (expected 00 00 <type> <ndim> with type "
+            f"{path}: not an IDX file: magic number {magic.hex(' ')} (expected 00 00 <type> <ndim> with type "
             f"one of {', '.join(f'{t:02x}' for t in IDX_TYPES)}; e.g. 00 00 08 03 for MNIST images)")
     if ndim == 0:
         raise DataError(f"{path}: IDX header declares 0 dimensions")
     header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise DataError(f"{path}: truncated IDX header: {ndim} dimensions need {header_size} bytes, file has {len(raw)}")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    raw_dims = _read_exactly(stream, 4 * ndim)
+    if len(raw_dims) < 4 * ndim:
+        raise DataError(f"{path}: truncated IDX header: {ndim} dimensions need {header_size} bytes, file has "
+                        f"{4 + len(raw_dims)}")
+    dims = tuple(int.from_bytes(raw_dims[4 * i: 4 + 4 * i], "big") for i in range(ndim))
     dtype = IDX_TYPES[type_code]
-    expected = header_size + int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
-    if len(raw) < expected:
-        raise DataError(
-            f"{path}: truncated IDX file: header says shape {dims} ({expected:,} bytes in all), "
-            f"but the data ends after {len(raw):,} bytes")
-    if len(raw) > expected:
-        raise DataError(
-            f"{path}: IDX file has {len(raw) - expected:,} unexpected trailing bytes after the {dims} array "
-            f"its header declares")
-    array = np.frombuffer(raw, dtype=dtype, offset=header_size) if expected > header_size else np.empty(0, dtype)
-    return array.reshape(dims).astype(dtype.newbyteorder("="))
+    n_bytes = math.prod(dims) * dtype.itemsize          # Python ints: four dimensions of 2**32-1 do not overflow
+    expected = header_size + n_bytes
+    check_shape(dims, dtype.itemsize, f"{path}: the IDX header's {dims} array of {dtype.newbyteorder('=')}",
+                DataError)
+    if file_size is not None and file_size != expected:
+        _size_mismatch(path, dims, expected, file_size)
+    array = np.empty(dims, dtype=dtype.newbyteorder("="))
+    view, done = memoryview(array.reshape(-1).view(np.uint8)), 0
+    while done < n_bytes:
+        got = stream.readinto(view[done:done + CHUNK])
+        if not got:
+            _size_mismatch(path, dims, expected, header_size + done)
+        done += got
+    extra = _count_rest(stream)
+    if extra:
+        _size_mismatch(path, dims, expected, expected + min(extra, TRAILING_COUNTED), more=extra > TRAILING_COUNTED)
+    if dtype.itemsize > 1 and not dtype.isnative:
+        array.byteswap(inplace=True)                   # the file is big-endian; the array is native
+    return array
+
+
+def _count_rest(stream):
+    """How many bytes follow the array (counted up to TRAILING_COUNTED, never stored)."""
+    extra = 0
+    while extra <= TRAILING_COUNTED:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            break
+        extra += len(chunk)
+    return extra
+
+
+def _size_mismatch(path, dims, expected, actual, more=False):
+    if actual < expected:
+        raise DataError(f"{path}: truncated IDX file: header says shape {dims} ({expected:,} bytes in all), "
+                        f"but the data ends after {actual:,} bytes")
+    raise DataError(f"{path}: IDX file has {'more than ' if more else ''}{actual - expected:,} unexpected trailing "
+                    f"bytes after the {dims} array its header declares")
 
 
 def write_idx(path, array, compress=None):
@@ -70,22 +145,3 @@ def write_idx(path, array, compress=None):
     with atomic_write(path) as f:
         f.write(payload)
     return path
-
-
-def _read_bytes(path):
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not an IDX file") from None
-    if raw[:2] != GZIP_MAGIC:
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except EOFError:
-        raise DataError(f"{path}: truncated gzip file ({len(raw):,} bytes): the download was probably cut "
-                        f"short; delete it and fetch it again") from None
-    except (gzip.BadGzipFile, zlib.error, OSError) as exc:
-        raise DataError(f"{path}: corrupt gzip data ({exc})") from None

@@ -138,7 +138,12 @@ def load_npz_data(path):
     labels = _as_label_vector(arrays["labels"], f"{path}: labels")
     if len(images) != len(labels):
         raise DataError(f"{path}: mismatched counts: {len(images):,} images but {len(labels):,} labels")
-    n_train = int(arrays["n_train"]) if "n_train" in arrays and arrays["n_train"].shape == () else None
+    n_train = arrays.get("n_train")
+    if n_train is not None:
+        if n_train.shape != () or n_train.dtype.kind not in "ui" or not 0 < int(n_train) < len(labels):
+            raise DataError(f"{path}: n_train must be a whole number between 1 and {len(labels) - 1:,} (the training "
+                            f"rows before the test rows), got {n_train.tolist()!r:.80}")
+        n_train = int(n_train)
     return MnistData(images, labels, "npz", f".npz file: {len(labels):,} images from {path}", n_train)
 
 

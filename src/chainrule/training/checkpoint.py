@@ -15,20 +15,23 @@ The file is an ``.npz``: every array of the state is one ``.npy`` entry (``W0, b
 JSON's shortest round-trip form, so they come back bit for bit; NaN and infinities are spelled out.
 
 Written atomically (temporary file, ``fsync``, ``os.replace``): a crash or Ctrl-C mid-write leaves the
-previous checkpoint intact. Read with ``allow_pickle=False``; a missing, truncated, corrupted or foreign file,
-or one from a newer format version, raises ``ModelFileError`` naming the file and the problem.
+previous checkpoint intact; a state with NaN or infinite weights or optimizer buffers is refused, not written.
+Read without unpickling, within the memory budget (``chainrule.safe_npz``), and the state checked part by part
+(``checkpoint_check``); a missing, truncated, corrupted, foreign or tampered file, or one from a newer format
+version, raises ``ModelFileError`` naming the file and the problem.
 """
 import hashlib
-import json
 import math
 import os
 
 import numpy as np
 
-from ..errors import ConfigError, ModelFileError
+from .. import safe_json
+from ..errors import ConfigError, InputValueError, ModelFileError
 from ..files import atomic_write
+from .checkpoint_check import check_state, non_finite_state
 from .model_io import DESCRIPTION_KEY as MODEL_KEY
-from .model_io import read_json_entry, read_npz
+from .model_io import check_description, read_json_entry, read_npz
 from .model_io import describe
 
 FORMAT = "chainrule-checkpoint"
@@ -70,11 +73,14 @@ def _unpack(value, arrays, path):
     if isinstance(value, dict):
         if set(value) == {"__array__"}:
             key = value["__array__"]
-            if key not in arrays:
+            if not isinstance(key, str) or key not in arrays:
                 raise ModelFileError(f"checkpoint {path!r} is damaged: its description refers to an array "
                                      f"{key!r} the file does not hold")
             return arrays[key]
         if set(value) == {"__float__"}:
+            if value["__float__"] not in ("nan", "inf", "-inf"):
+                raise ModelFileError(f"checkpoint {path!r} is damaged: {value!r} is not a spelled-out float "
+                                     f"('nan', 'inf' or '-inf')")
             return float(value["__float__"])
         return {key: _unpack(item, arrays, path) for key, item in value.items()}
     if isinstance(value, list):
@@ -109,9 +115,13 @@ def save_checkpoint(path, state, net, settings=None, metadata=None, fingerprint=
         "settings": _pack(settings or {}, {}, {}), "data": fingerprint,
         "metadata": _pack(metadata or {}, {}, {}), "state": _pack(state, arrays, names),
     }
+    problem = non_finite_state(state)
+    if problem:
+        raise InputValueError(f"refusing to write checkpoint {os.fspath(path)!r}: {problem}, and resuming from it "
+                              f"would be refused; the previous checkpoint there is kept as it was")
     model = describe(net, metadata)
-    arrays[CHECKPOINT_KEY] = np.array(json.dumps(description, allow_nan=False))
-    arrays[MODEL_KEY] = np.array(json.dumps(model, allow_nan=False))
+    arrays[CHECKPOINT_KEY] = np.array(safe_json.dumps(description, "the checkpoint's state", ConfigError))
+    arrays[MODEL_KEY] = np.array(safe_json.dumps(model, "the checkpoint's metadata", ConfigError))
     with atomic_write(path, suffix=".npz") as handle:
         np.savez(handle, **arrays)
     return os.fspath(path)
@@ -169,7 +179,21 @@ def load_checkpoint(path):
     for key in ("epoch", "weights", "biases", "rng_state", "optimizer", "schedule", "history"):
         if not isinstance(state, dict) or key not in state:
             raise ModelFileError(f"checkpoint {path!r} is damaged: its state lacks {key!r}")
+    if model:
+        sizes = check_description(path, model)
+    elif _is_weight_list(state["weights"]):
+        sizes = [state["weights"][0].shape[1]] + [W.shape[0] for W in state["weights"]]
+    else:
+        raise ModelFileError(f"checkpoint {path!r} is damaged: its state's weights are not a list of matrices")
+    check_state(path, state, sizes)
+    for key in ("settings", "metadata"):
+        if not isinstance(description.get(key) or {}, dict):
+            raise ModelFileError(f"checkpoint {path!r} is damaged: its {key} must be a JSON object")
     return Checkpoint(path, description, model, state)
+
+
+def _is_weight_list(weights):
+    return isinstance(weights, list) and weights and all(isinstance(W, np.ndarray) and W.ndim == 2 for W in weights)
 
 
 def _check_description(path, description):

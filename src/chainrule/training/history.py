@@ -12,6 +12,9 @@ per-epoch series to ``metrics`` (e.g. the project runner's ``test_accuracy``).
 import json
 import math
 
+from .. import safe_json
+from ..errors import ModelFileError
+
 SERIES = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate", "time", "grad_norms")
 
 
@@ -80,8 +83,16 @@ class History:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     @classmethod
-    def from_json(cls, text):
-        return cls.from_dict(json.loads(text))
+    def from_json(cls, text, source="the history JSON"):
+        """A history from its JSON text (size and depth checked: ``safe_json``); ``ModelFileError`` naming
+        ``source`` when the text is not a history."""
+        data = safe_json.loads(text, source, ModelFileError)
+        try:
+            if not isinstance(data, dict):
+                raise TypeError(f"a history is a JSON object, got {type(data).__name__}")
+            return cls.from_dict(data)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{source} is not a chainrule history ({exc})") from None
 
     def __repr__(self):
         last = f", last train_loss={self.train_loss[-1]:.6g}" if self.train_loss else ""

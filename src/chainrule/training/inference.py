@@ -1,9 +1,12 @@
 """Using a saved model: rebuild its test set, evaluate it with pictures, classify an image file."""
 import os
+import warnings
 
 import numpy as np
 
 from ..errors import DataError, ModelFileError, ShapeError
+from ..limits import check_allocation
+from ..safe_npz import check_readable_file
 from .evaluation import class_probabilities, evaluate
 from .model_io import load_model
 from .plots import confusion_figure, misclassified_figure, save_figure
@@ -33,8 +36,7 @@ def model_test_data(net, source=None, data_dir=None):
         settings["source"] = os.fspath(source)
     if data_dir is not None:
         settings["data_dir"] = data_dir
-    known = ProjectConfig.__dataclass_fields__
-    config = ProjectConfig(**{k: v for k, v in settings.items() if k in known})
+    config = ProjectConfig.from_saved(settings, "the model file")
     if config.layer_sizes[0] != net.layer_sizes[0] or len(config.digits) != net.layer_sizes[-1]:
         raise ShapeError(f"the model has {net.layer_sizes[0]} inputs and {net.layer_sizes[-1]} outputs but the "
                          f"data gives 784 pixels and {len(config.digits)} digits {config.digits}")
@@ -66,19 +68,32 @@ def read_digit_image(path, invert="auto"):
     """An image file as 784 grey levels in [0, 1], MNIST-style (white digit on black, 28x28).
 
     Colour is converted to grey; other sizes are resized to 28x28. ``invert="auto"`` inverts a dark digit on a
-    light background (most drawings), judged by the border pixels. Returns ``(x, inverted)``."""
+    light background (most drawings), judged by the border pixels. Returns ``(x, inverted)``. The image's size
+    is read from its header and checked against the memory budget (``chainrule.limits``) before it is decoded."""
     from PIL import Image, UnidentifiedImageError
 
+    label = f"image file {os.fspath(path)!r}"
+    check_readable_file(path, label, DataError)
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)   # the budget below decides
+            image = Image.open(path)
+        with image:
+            image.draft("L", (28, 28))             # JPEG: decode at the smallest scale >= 28x28
+            width, height = image.size
+            # decoded, PIL keeps up to 4 bytes per pixel (RGB as RGBX, 32-bit modes), plus 1 for the grey copy
+            check_allocation(width * height * 5, f"decoding the {width}x{height} {label}", DataError)
             grey = image.convert("L")
             if grey.size != (28, 28):
                 grey = grey.resize((28, 28), Image.LANCZOS)
             pixels = np.asarray(grey, dtype=np.float64) / 255.0
-    except FileNotFoundError:
-        raise DataError(f"image file {os.fspath(path)!r} does not exist") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise DataError(f"cannot read {os.fspath(path)!r} as an image: {exc}") from None
+    except DataError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise DataError(f"cannot read {label} as a digit image: {exc} (a digit needs only 28x28 pixels: scale "
+                        f"it down first)") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise DataError(f"cannot read {label} as an image: {exc}") from None
     border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
     inverted = bool(border.mean() > 0.5) if invert == "auto" else bool(invert)
     if inverted:

@@ -7,29 +7,27 @@ Inside the archive:
   classes, training settings, data split, final accuracies).
 
 Written atomically: a temporary file in the same folder, then ``os.replace``, so a crash never leaves half a
-model behind. ``load_model`` opens with ``allow_pickle=False`` and names the file and the problem when it is
-not a chainrule model, is damaged, or comes from a newer format version.
+model behind. ``load_model`` reads through ``chainrule.safe_npz`` (nothing unpickled, every member within the
+memory budget and its declared size), checks the description (layer sizes within the budget) before any weight
+is read, and names the file and the problem when it is not a chainrule model, is damaged, or comes from a newer
+format version. ``save_model`` refuses what ``load_model`` would refuse (NaN or infinite weights), so a diverged
+network never replaces a good file.
 """
-import json
 import os
-import struct
-import zipfile
-import zlib
 
 import numpy as np
 
+from .. import safe_json
 from ..core.network import Network
-from ..errors import ChainruleError, ConfigError, ModelFileError
-from .history import _jsonable
+from ..errors import ChainruleError, ConfigError, InputValueError, ModelFileError
 from ..files import atomic_write
+from ..limits import check_network
+from ..safe_npz import NpzReader
+from .history import _jsonable
 
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
 DESCRIPTION_KEY = "chainrule_model"
-#: what reading a damaged zip can raise: bad headers, bad deflate data (zlib.error), flipped flag bits
-#: (NotImplementedError: "compressed patched data", "strong encryption"; RuntimeError: "password required")
-READ_ERRORS = (zipfile.BadZipFile, zlib.error, struct.error, EOFError, OSError, ValueError, NotImplementedError,
-               RuntimeError)
 
 
 def describe(net, metadata=None):
@@ -53,52 +51,41 @@ def save_model(net, path, metadata=None):
     if not isinstance(net, Network):
         raise ConfigError(f"save_model saves a chainrule Network, got {type(net).__name__}")
     try:
-        description = json.dumps(describe(net, metadata), allow_nan=False)
-    except TypeError as exc:
-        raise ConfigError(f"metadata must be JSON-ready (numbers, text, lists, dicts): {exc}") from None
+        description = describe(net, metadata)
+    except RecursionError:
+        raise ConfigError("metadata nests too deeply to be written as JSON") from None
+    description = safe_json.dumps(description, "metadata", ConfigError)
+    problem = non_finite_weights(net.weights, net.biases)
+    if problem:
+        raise InputValueError(f"save_model refuses to write {os.fspath(path)!r}: the network's {problem}, which "
+                              f"load_model would refuse; any previous file there is kept as it was")
     arrays = {DESCRIPTION_KEY: np.array(description)}
     for i, (W, b) in enumerate(zip(net.weights, net.biases)):
         arrays[f"W{i}"], arrays[f"b{i}"] = W, b
     return atomic_savez(path, arrays)
 
 
-def check_npz_signature(path, what="model file"):
-    """Refuse, by its first bytes, a file that is not an .npz (a zip of .npy arrays): NumPy would otherwise
-    try to unpickle it and answer with advice to load it "unsafely"."""
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return
-    if not head:
-        raise ModelFileError(f"{what} {path!r} is empty (0 bytes): it was never written completely")
-    if head.startswith(b"\x93NUMPY"):
-        raise ModelFileError(f"{path!r} is a single NumPy array (.npy), not a chainrule {what} (an .npz)")
-    raise ModelFileError(f"{path!r} is not a chainrule {what}: not an .npz archive (it starts with {head!r}); "
-                         f"chainrule never unpickles files")
+def open_npz(path, what="model file"):
+    """A chainrule ``.npz`` (a model file or a checkpoint) opened for checked reading (``safe_npz``): members
+    listed, nothing inflated yet; a missing, foreign, truncated or corrupted file is a ``ModelFileError``."""
+    path = os.fspath(path)
+    label = f"{what.split()[0]} file {path!r}"          # "model file 'm.npz'", "checkpoint file 'c.npz'"
+    return NpzReader(path, label, ModelFileError,
+                     damaged=f"cannot read {what} {path!r}: it is truncated, corrupted or not an .npz ({{exc}})")
 
 
 def read_npz(path, what="model file"):
-    """Every array of a chainrule ``.npz`` (a model file or a checkpoint), read without unpickling; a missing,
-    foreign, truncated or corrupted file is a ``ModelFileError`` naming the file and the problem."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ModelFileError(f"{what.split()[0]} file {path!r} does not exist")  # "model file", "checkpoint file"
-    if os.path.isdir(path):
-        raise ModelFileError(f"{what} {path!r} is a folder, not a file")
-    check_npz_signature(path, what)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except (*READ_ERRORS, KeyError, TypeError) as exc:
-        raise _damaged(path, what, exc) from None
+    """Every array of a chainrule ``.npz``, read within the memory budget, without unpickling."""
+    with open_npz(path, what) as archive:
+        return archive.read_all()
 
 
 def read_json_entry(path, arrays, key, what="model file"):
     """The JSON description stored under ``key`` (a NumPy unicode scalar), removed from ``arrays``."""
-    try:
-        return json.loads(str(arrays.pop(key)))
-    except (ValueError, TypeError) as exc:
-        raise _damaged(path, what, exc) from None
+    entry = arrays.pop(key)
+    if not isinstance(entry, np.ndarray) or entry.shape != () or entry.dtype.kind != "U":
+        raise _damaged(path, what, TypeError(f"entry {key!r} is not a text scalar"))
+    return safe_json.loads(str(entry), f"the {key!r} entry of {what} {path!r}", ModelFileError)
 
 
 def _damaged(path, what, exc):
@@ -106,14 +93,9 @@ def _damaged(path, what, exc):
                           f"({type(exc).__name__}: {exc})")
 
 
-def read_model_file(path):
-    """The description dict and the weight arrays of a model file, checked; raises ``ModelFileError``."""
-    path = os.fspath(path)
-    arrays = read_npz(path)
-    if DESCRIPTION_KEY not in arrays:
-        raise ModelFileError(f"{path!r} is not a chainrule model file (no {DESCRIPTION_KEY!r} entry; "
-                             f"it holds {', '.join(arrays) or 'nothing'})")
-    description = read_json_entry(path, arrays, DESCRIPTION_KEY)
+def check_description(path, description):
+    """The model description's format, version and architecture, checked (sizes within the memory budget)
+    before any array is read or made; returns the layer sizes."""
     if not isinstance(description, dict) or description.get("format") != FORMAT:
         raise ModelFileError(f"{path!r} is not a chainrule model file (format {description.get('format')!r})"
                              if isinstance(description, dict) else f"{path!r} has a malformed description")
@@ -121,31 +103,85 @@ def read_model_file(path):
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelFileError(f"{path!r} has model format version {version!r}, newer than this chainrule reads "
                              f"(up to {FORMAT_VERSION}); upgrade chainrule to load it")
-    return description, arrays
+    sizes = description.get("layer_sizes")
+    if not isinstance(sizes, list) or len(sizes) < 2 or \
+            not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes):
+        raise ModelFileError(f"model file {path!r} has an inconsistent description: layer_sizes must be a list of "
+                             f"at least two whole numbers >= 1, got {str(sizes)[:200]}")
+    itemsize = 4 if description.get("dtype") == "float32" else 8
+    check_network(sizes, f"the network in model file {path!r}", ModelFileError, itemsize)
+    return sizes
+
+
+def weight_names(sizes):
+    return [name for i in range(len(sizes) - 1) for name in (f"W{i}", f"b{i}")]
+
+
+def check_weight_headers(path, archive, sizes):
+    """Every ``W{i}``/``b{i}`` member present with the shape the layer sizes give, from the headers alone."""
+    missing = [name for name in weight_names(sizes) if name not in archive]
+    if missing:
+        raise ModelFileError(f"model file {path!r} lacks the arrays {', '.join(missing[:10])}"
+                             + (f" and {len(missing) - 10} more" if len(missing) > 10 else ""))
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for name, shape in ((f"W{i}", (n_out, n_in)), (f"b{i}", (n_out,))):
+            header = archive.header(name)
+            if header.shape != shape or header.dtype.kind != "f":
+                raise ModelFileError(f"model file {path!r} has an inconsistent description or weights: {name} is "
+                                     f"a {header.shape} {header.dtype} array, but layer_sizes {sizes} need "
+                                     f"{shape} floats")
+
+
+def read_model_file(path):
+    """The description dict and the weight arrays of a model file, checked; raises ``ModelFileError``.
+    The description is read and checked first, then the headers of the weights, then the weights."""
+    path = os.fspath(path)
+    with open_npz(path) as archive:
+        if DESCRIPTION_KEY not in archive:
+            raise ModelFileError(f"{path!r} is not a chainrule model file (no {DESCRIPTION_KEY!r} entry; "
+                                 f"it holds {', '.join(archive.names) or 'nothing'})")
+        description = read_json_entry(path, {DESCRIPTION_KEY: archive.read(DESCRIPTION_KEY)}, DESCRIPTION_KEY)
+        sizes = check_description(path, description)
+        check_weight_headers(path, archive, sizes)
+        return description, archive.read_all(weight_names(sizes))
 
 
 def load_model(path):
     """The ``Network`` saved in ``path``, with the file's JSON description as ``net.description`` and its
     metadata (classes, settings, ...) as ``net.metadata``."""
     description, arrays = read_model_file(path)
+    sizes = description["layer_sizes"]
+    n_layers = len(sizes) - 1
+    weights = ([arrays[f"W{i}"] for i in range(n_layers)], [arrays[f"b{i}"] for i in range(n_layers)])
+    problem = non_finite_weights(*weights)
+    if problem:
+        raise ModelFileError(f"model file {path!r}: {problem}")
     try:
-        sizes = description["layer_sizes"]
         activations = description["activations"]
-        net = Network(sizes, seed=description.get("seed") if description.get("seed") is not None else 0,
+        if not isinstance(activations, list) or len(activations) != n_layers:
+            raise ConfigError(f"activations must be a list of {n_layers} names, got {str(activations)[:200]}")
+        seed = description.get("seed")
+        net = Network(sizes, seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else 0,
                       activation=activations[:-1], output_activation=activations[-1],
                       loss=description["loss"], dtype=description["dtype"])
-        n_layers = len(sizes) - 1
-        missing = [name for i in range(n_layers) for name in (f"W{i}", f"b{i}") if name not in arrays]
-        if missing:
-            raise ModelFileError(f"model file {path!r} lacks the arrays {', '.join(missing)}")
-        net.set_weights(([arrays[f"W{i}"] for i in range(n_layers)], [arrays[f"b{i}"] for i in range(n_layers)]))
-    except ModelFileError:
-        raise
+        net.set_weights(weights)
     except (ChainruleError, KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"model file {path!r} has an inconsistent description or weights: {exc}") from None
-    for i, (W, b) in enumerate(zip(net.weights, net.biases)):
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ModelFileError(f"model file {path!r}: layer {i + 1} holds NaN or infinite weights")
     net.description = description
     net.metadata = description.get("metadata", {})
+    if not isinstance(net.metadata, dict):
+        raise ModelFileError(f"model file {path!r} has an inconsistent description: metadata must be a JSON "
+                             f"object, got {type(net.metadata).__name__}")
     return net
+
+
+def non_finite_weights(weights, biases):
+    """'layer 2 holds NaN or infinite weights (W1: 3 of 6 values)' for the first such layer, else None. The
+    reader refuses such a network, so the writers refuse to write it."""
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        for name, array in ((f"W{i}", W), (f"b{i}", b)):
+            finite = np.isfinite(array)
+            if not finite.all():
+                return (f"layer {i + 1} holds NaN or infinite weights ({name}: {int(array.size - finite.sum()):,} "
+                        f"of {array.size:,} values)")
+    return None

@@ -8,21 +8,21 @@ The defaults are the guide's: digits 0-4, [784, 64, 5], sigmoid, MSE, SGD with l
 network seed 42, a seeded 80/20 train/test split of the shipped sample (the full set's official split when it
 has been downloaded). The number of epochs is chainrule's own choice (see ``DEFAULT_EPOCHS``).
 """
-import json
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from .. import safe_json
 from ..core.network import Network
 from ..core.validation import check_positive
-from ..errors import ConfigError
+from ..errors import ChainruleError, ConfigError, ModelFileError
 from .callbacks import EvaluateOn
 from .evaluation import evaluate
 from .fit import fit
 from .history import History
-from ..files import atomic_write_text
+from ..files import atomic_write_text, check_output_folder, run_lock
 from .model_io import save_model
 
 # chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the
@@ -102,6 +102,21 @@ class ProjectConfig:
             self.max_train = check_positive(self.max_train, "max_train", integer=True)
         if self.early_stopping is not None:
             self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
+
+    @classmethod
+    def from_saved(cls, settings, source):
+        """The settings stored in a model file or checkpoint (``source`` names it, e.g. ``"checkpoint
+        'c.npz'"``); an unknown key or a bad value is a ``ModelFileError`` naming it."""
+        if not isinstance(settings, dict):
+            raise ModelFileError(f"{source} holds no project settings (got {type(settings).__name__})")
+        unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ModelFileError(f"{source} holds project settings this chainrule does not know: "
+                                 f"{', '.join(map(repr, unknown))} (written by a newer chainrule, or edited)")
+        try:
+            return cls(**settings)
+        except (ChainruleError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{source} holds invalid project settings: {exc}") from None
 
     @property
     def layer_sizes(self):
@@ -222,6 +237,17 @@ def model_metadata(result):
             "best_epoch": result.history.best_epoch, "stop_reason": result.history.stop_reason}
 
 
+OUTPUT_FILES = ("model.npz", "history.json", "loss_curve.png")
+
+
+def check_outputs(out_dir, report=True, checkpoint=None):
+    """Before training: the output folder created and writable, and every file the run will write there (and
+    the checkpoint, wherever it goes) a regular file or a new name; ``OutputError`` otherwise."""
+    check_output_folder(out_dir, OUTPUT_FILES + (("report.html",) if report else ()))
+    if checkpoint is not None:
+        check_output_folder(os.path.dirname(os.path.abspath(checkpoint)), [os.path.basename(checkpoint)])
+
+
 def write_outputs(result, out_dir, report=True):
     """Model, history, loss-curve PNG and (optionally) the HTML report in ``out_dir``; returns the paths."""
     from .plots import curves_figure, save_figure
@@ -243,8 +269,11 @@ def write_outputs(result, out_dir, report=True):
 def run_project(config=None, out_dir="runs/train", progress=False, report=True, callbacks=()):
     """Train, evaluate and write the files of one practice-project run."""
     config = config or ProjectConfig()
-    result = train_project(config, progress=progress, callbacks=callbacks)
-    if out_dir is not None:
+    if out_dir is None:
+        return train_project(config, progress=progress, callbacks=callbacks)
+    with run_lock(out_dir, command=f"run_project(out_dir={os.fspath(out_dir)!r})"):
+        check_outputs(out_dir, report)
+        result = train_project(config, progress=progress, callbacks=callbacks)
         write_outputs(result, out_dir, report=report)
     return result
 
@@ -296,5 +325,6 @@ def summary_lines(result):
 
 
 def load_history(path):
-    with open(path, encoding="utf-8") as handle:
-        return History.from_dict(json.load(handle))
+    """A run's ``history.json`` (size and depth checked before parsing); ``ModelFileError`` when it is not one."""
+    label = f"history file {os.fspath(path)!r}"
+    return History.from_json(safe_json.read_text(path, label, ModelFileError), label)

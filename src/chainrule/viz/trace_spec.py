@@ -11,12 +11,14 @@ A spec is a plain dict (what a JSON file holds)::
 
 or, instead of weights and biases, ``{"layers": [2, 3, 1], "seed": 0, ...}`` for ``Network(layers, seed)``.
 """
-import json
+import os
 
 import numpy as np
 
+from .. import safe_json
 from ..core import Network
 from ..errors import ConfigError, ShapeError
+from ..limits import check_network
 from .trace import record_trace
 
 #: the guide's hand-trace network, Section 2 "Full Hand-Trace: A 2->2->1 Network"
@@ -104,7 +106,30 @@ def _parse_sizes(layers):
             layers = [int(n) for n in layers.replace(" ", "").split(",") if n]
         except ValueError:
             raise ConfigError(f"layers must be comma-separated whole numbers such as 2,3,1, got {layers!r}") from None
+    if not isinstance(layers, (list, tuple)):
+        raise ConfigError(f"layers must be a list of whole numbers such as [2, 3, 1], got {layers!r}")
     return list(layers)
+
+
+def _list(value, name):
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{name} must be a list, got {type(value).__name__}")
+    return value
+
+
+def _numbers(value, name):
+    """A JSON value as a float array, or a ConfigError naming it (ragged lists, text, null)."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be numbers (a number, a list or a matrix), got {str(value)[:80]}: "
+                          f"{exc}") from None
+
+
+def _whole(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
 
 
 def network_from_spec(spec):
@@ -123,7 +148,7 @@ def network_from_spec(spec):
     if "weights" in spec:
         if "layers" in spec:
             raise ConfigError("give either weights (and biases) or layers (and seed), not both")
-        weights = [np.asarray(W, dtype=np.float64) for W in spec["weights"]]
+        weights = [_numbers(W, f"weights[{i}]") for i, W in enumerate(_list(spec["weights"], "weights"))]
         if not weights or any(W.ndim != 2 for W in weights):
             raise ShapeError("weights must be a list of (n_out, n_in) matrices, one per layer, "
                              f"got shapes {[W.shape for W in weights]}")
@@ -133,24 +158,28 @@ def network_from_spec(spec):
                 raise ShapeError(f"weights[{i}] has shape {W.shape}: layer {i + 1} gets {n_in} inputs, "
                                  f"so it must have {n_in} columns")
         biases = spec.get("biases")
-        biases = [np.zeros(n) for n in sizes[1:]] if biases is None else [np.asarray(b, dtype=np.float64)
-                                                                          for b in biases]
+        biases = [np.zeros(n) for n in sizes[1:]] if biases is None else [_numbers(b, f"biases[{i}]")
+                                                                          for i, b in enumerate(_list(biases, "biases"))]
         net = Network(sizes, **options)
         net.set_weights((weights, biases))
     else:
         sizes = _parse_sizes(spec.get("layers", [2, 2, 1]))
-        net = Network(sizes, seed=int(spec.get("seed", 0)), **options)
+        if all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+            check_network(sizes, "the trace spec's network", ConfigError)
+        net = Network(sizes, seed=_whole(spec.get("seed", 0), "seed"), **options)
 
     n_in, n_out = net.layer_sizes[0], net.layer_sizes[-1]
     x = spec.get("x")
-    x = np.arange(1.0, n_in + 1) if x is None else np.asarray(x, dtype=np.float64)
+    x = np.arange(1.0, n_in + 1) if x is None else _numbers(x, "x")
     target = spec.get("target")
     if target is None:
         target = np.zeros(n_out) if net.loss.name == "softmax_cross_entropy" else np.ones(n_out)
         if net.loss.name == "softmax_cross_entropy":
             target[0] = 1.0
-    learning_rate = float(spec.get("learning_rate", 0.5))
-    return net, x, np.asarray(target, dtype=np.float64), learning_rate
+    learning_rate = spec.get("learning_rate", 0.5)
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
+        raise ConfigError(f"learning_rate must be a number, got {learning_rate!r}")
+    return net, x, _numbers(target, "target"), float(learning_rate)
 
 
 def spec_from_options(spec_file=None, layers=None, seed=None, weights=None, biases=None, x=None, target=None,
@@ -177,14 +206,8 @@ def spec_from_options(spec_file=None, layers=None, seed=None, weights=None, bias
 
 
 def load_spec(path):
-    """A spec dict from a JSON file."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except OSError as exc:
-        raise ConfigError(f"cannot read trace spec {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"trace spec {path} is not valid JSON: {exc}") from None
+    """A spec dict from a JSON file (its size and nesting depth checked before parsing: ``safe_json``)."""
+    return safe_json.load_file(path, f"trace spec {os.fspath(path)}", ConfigError)
 
 
 def trace_from_spec(spec=None):

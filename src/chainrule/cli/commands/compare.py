@@ -1,4 +1,5 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
+from ...files import check_output_folder, run_lock
 from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
 from ...training.compare import run_comparison, variants, write_comparison
 
@@ -26,6 +27,13 @@ def register(subparsers):
 
 
 def run(args):
+    """The output folder is checked writable and locked before any training (as for ``chainrule train``)."""
+    with run_lock(args.out):
+        check_output_folder(args.out, ["compare.png", "compare.json"])
+        return _compare(args)
+
+
+def _compare(args):
     base = config_from_args(args, digits=args.digits or "0-9", epochs=10 if args.epochs is None else args.epochs)
     archs = [int_list(a) for a in (args.arch or DEFAULT_ARCHS)]
     configs = variants(base, archs, args.loss or DEFAULT_LOSSES)

@@ -1,5 +1,6 @@
 """``chainrule download-mnist``: fetch and verify the full MNIST set; optionally write the guide's mnist_data.npz."""
 from ...data import MNIST_MIRRORS, default_data_dir, download_mnist, load_mnist, write_guide_npz
+from ...data.download import DEADLINE, MIN_RATE
 
 
 def register(subparsers):
@@ -18,11 +19,16 @@ def register(subparsers):
     parser.add_argument("--guide-npz", metavar="PATH",
                         help="also write the guide's mnist_data.npz (images (70000, 28, 28) uint8, labels (70000,))")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--deadline", type=float, default=DEADLINE, metavar="SECONDS",
+                        help=f"give up on a mirror when one file takes longer (default {DEADLINE:g})")
+    parser.add_argument("--min-rate", type=float, default=MIN_RATE, metavar="BYTES_PER_S",
+                        help=f"give up on a mirror slower than this over 15 s (default {MIN_RATE:,}; 0: no minimum)")
     parser.set_defaults(func=run)
 
 
 def run(args):
-    folder = download_mnist(args.data_dir, mirrors=[*args.mirror, *MNIST_MIRRORS], progress=not args.quiet)
+    folder = download_mnist(args.data_dir, mirrors=[*args.mirror, *MNIST_MIRRORS], progress=not args.quiet,
+                            deadline=args.deadline, min_rate=args.min_rate)
     data = load_mnist("full", data_dir=folder)
     print(f"MNIST ready: {data.description}")
     if args.guide_npz:

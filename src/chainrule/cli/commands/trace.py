@@ -1,6 +1,7 @@
 """``chainrule trace``: one training step, every intermediate value, printed and optionally animated."""
-import json
+import argparse
 
+from ... import safe_json
 from ...errors import ConfigError
 from ...viz import animation_format, check_drawable, format_trace, save_animation, spec_from_options, trace_from_spec
 
@@ -14,9 +15,9 @@ def _numbers(text):
 
 def _json(text):
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"expected JSON such as [[[0.1,0.3],[0.2,0.4]],[[0.5,0.6]]], got {text!r}: {exc}") from None
+        return safe_json.loads(text, "the value", ConfigError)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; expected JSON such as [[[0.1,0.3],[0.2,0.4]],[[0.5,0.6]]]") from None
 
 
 def register(subparsers):

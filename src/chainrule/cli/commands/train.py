@@ -3,9 +3,10 @@ import os
 import sys
 
 from ...errors import ConfigError
+from ...files import run_lock
 from ...training.checkpoint import load_checkpoint
-from ...training.project import (ProjectConfig, header_lines, prepare_data, build_network, summary_lines,
-                                 train_project, write_outputs)
+from ...training.project import (ProjectConfig, check_outputs, header_lines, prepare_data, build_network,
+                                 summary_lines, train_project, write_outputs)
 from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args
 
 
@@ -39,7 +40,7 @@ def _resumed_config(args):
     if checkpoint.metadata.get("project") != "mnist" or not isinstance(settings, dict):
         raise ConfigError(f"checkpoint {args.resume!r} was not written by chainrule train (it has no project "
                           f"settings); resume it with chainrule.training.fit(..., resume=...)")
-    config = ProjectConfig(**settings)
+    config = ProjectConfig.from_saved(settings, f"checkpoint {args.resume!r}")
     if args.epochs is not None:
         config.epochs = args.epochs
     print(f"Resuming from {args.resume}: {checkpoint.epoch} of {config.epochs} epochs done"
@@ -48,12 +49,19 @@ def _resumed_config(args):
 
 
 def run(args):
+    """The output folder is created, checked writable and locked before anything is loaded or trained."""
+    checkpoint_path = None if args.no_checkpoint else (args.checkpoint or os.path.join(args.out, "checkpoint.npz"))
+    with run_lock(args.out):
+        check_outputs(args.out, report=not args.no_report, checkpoint=checkpoint_path)
+        return _train(args, checkpoint_path)
+
+
+def _train(args, checkpoint_path):
     checkpoint = None
     if args.resume:
         config, checkpoint = _resumed_config(args)
     else:
         config = config_from_args(args)
-    checkpoint_path = None if args.no_checkpoint else (args.checkpoint or os.path.join(args.out, "checkpoint.npz"))
     data = prepare_data(config)
     for line in header_lines(config, data, build_network(config)):
         print(line)
