@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Network, gradient_check
+from ..guide.errata import see_errata
 from .figures import save_figure, subplots
 from .trace_spec import _parse_sizes
 
@@ -104,7 +105,7 @@ def format_gradient_check(result):
         lines += ["", f"Note: the guide's Exercise 2.2 backward() starts from dL/da = 2(a - t), without the 1/{n_out} "
                       f"of the mean over {n_out} outputs,",
                   f"so its gradients are {n_out}x the true ones and its own check fails; chainrule's loss "
-                  f"gradient includes the 1/{n_out} (docs/errata.md)."]
+                  f"gradient includes the 1/{n_out} ({see_errata(17)})."]
     if result.figure:
         lines += ["", f"Figure: {result.figure}"]
     return "\n".join(lines)
