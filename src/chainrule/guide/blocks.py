@@ -14,7 +14,7 @@ from . import backprop, hand_trace, in_practice, losses, practice_project, train
 class Block:
     number: int
     section: str
-    function: Callable[[], str]
+    function: Callable[..., str]
     #: how the guide's printed "Expected output" compares with what its code prints (docs/errata.md)
     guide_says: str = "wrong numbers"
     #: the block begins with np.load('mnist_data.npz'): ``run(path)`` takes that file (practice_project.py)

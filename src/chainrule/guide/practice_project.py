@@ -4,7 +4,7 @@ Solution (block 31), run on chainrule.
 Both start with ``np.load('mnist_data.npz')``. Without a path they read ``mnist_data.npz`` in the current
 folder, as the guide's code does, and when there is none, the shipped sample -- the same arrays that
 ``chainrule download-mnist --guide-npz mnist_data.npz --source sample`` writes (10,000 digits, not the
-guide's 70,000). ``guide_data_source(path)`` says which one a run used.
+guide's 70,000). ``guide_data(path).description`` says which one a run reads.
 
 The Example Solution's ``backward()`` starts from ``2 * (a - t)``, the block-17 bug: with 5 outputs its
 gradients are 5x those of the MSE it prints. chainrule's gradients are the MSE's own, so its learning rate
