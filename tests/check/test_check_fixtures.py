@@ -54,7 +54,7 @@ def test_the_guides_printed_code_has_the_block_17_bug_and_nothing_else(name):
     evidence = result.diagnoses[0].evidence
     assert "2.000000 on [3, 4, 2] (2 outputs)" in evidence and "3.000000 on [3, 3, 3] (3 outputs)" in evidence
     assert "exact on the 1-output networks [2, 2, 1], [2, 4, 1]" in evidence
-    assert "docs/errata.md" in result.diagnoses[0].advice
+    assert "`chainrule errata 17`" in result.diagnoses[0].advice
 
     # The first failure is the guide's own Exercise 2.2, the numbers side by side.
     failure = result.first_failure

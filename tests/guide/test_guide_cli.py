@@ -17,7 +17,7 @@ def test_guide_list_names_every_computing_block_and_what_the_guide_printed(capsy
     for number, block in BLOCKS.items():
         assert f"{number:>5}  {block.guide_says:<22}  {block.section}" in out
     assert "   17  CODE BUG: gradients 2x  Section 2: Backpropagation > Exercise 2.2" in out
-    assert sorted(BLOCKS) == [1, 2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 22, 23, 24, 25, 27]
+    assert sorted(BLOCKS) == [1, 2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 22, 23, 24, 25, 27, 28, 31]
 
 
 def test_guide_all_prints_each_block_under_a_header(capsys, monkeypatch):

@@ -56,7 +56,7 @@ def test_lr_sweep_block_19(tmp_path, capsys):
     assert "LR=  5.0: final loss = 0.0002" in text
     assert "LR= 50.0: final loss = 0.5000" in text
     assert "At LR=50 the loss is flat at 0.5000, not oscillating" in text
-    assert_picture(out, 1600, 350)
+    assert_picture(out, 1000, 650)               # two curves a row
 
 
 def test_lr_sweep_exercise_3_2_verdicts():

@@ -70,7 +70,7 @@ def test_printed_trace_shows_real_values_and_where_the_guide_differs():
     text = format_trace(guide_trace())
     assert "a1         = sigmoid(z1)           = [0.6704 0.735 ]" in text
     assert "guide prints [0.6706 0.7352] (hand arithmetic: sigmoid(0.71) = 0.67040" in text
-    assert "see docs/errata.md" in text
+    assert "see `chainrule errata 9-13`" in text
     assert "= [[0.1073 0.3146] [0.2077 0.4154]]" in text
     assert "prediction = a2 after the update   = [0.7208]" in text
     assert "guide prints [0.7253] (its own updated weights give 0.7207)" in text

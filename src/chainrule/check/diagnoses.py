@@ -8,7 +8,7 @@ CATALOGUE = {
         "gradients exactly n times too large: the 1/n of the mean is dropped",
         "mse_loss is the MEAN over the n outputs, so dL/da = 2 * (a - t) / n; your backward uses 2 * (a - t). "
         "This is the guide's own bug (block 17: Exercise 2.2 claims 'All 26 gradients passed', but with 2 "
-        "outputs all 26 fail); see docs/errata.md, 'The block-17 bug'. Training still works (it only scales "
+        "outputs all 26 fail); see `chainrule errata 17`. Training still works (it only scales "
         "the learning rate by n), but the gradients are not those of the loss you print, so a gradient check "
         "fails. Fix: dL_da = 2 * (a_out - target) / a_out.size",
         "Section 1, Mean Squared Error; Quick Reference, Loss Functions (the gradient 2*(p-t)/n)",

@@ -1,6 +1,7 @@
 """Where the downloaded MNIST files live, and what they must be."""
 import os
-from pathlib import Path
+import sys
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 # The four files of MNIST as published by LeCun, Cortes and Burges: size in bytes and SHA-256 of
 # each .gz, identical on every mirror (these are the values TensorFlow Datasets pins; torchvision
@@ -20,14 +21,40 @@ MNIST_MIRRORS = (
 )
 
 ENV_VAR = "CHAINRULE_DATA_DIR"
+APP = "chainrule"
 
 
 def default_data_dir():
-    """$CHAINRULE_DATA_DIR, else $XDG_CACHE_HOME/chainrule/mnist, else ~/.cache/chainrule/mnist."""
+    """Where downloaded MNIST is cached: ``$CHAINRULE_DATA_DIR`` if set, else ``mnist`` in the platform's
+    cache folder for chainrule (``user_cache_dir``)."""
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR]).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "chainrule" / "mnist"
+    return Path(user_cache_dir()) / "mnist"
+
+
+def user_cache_dir(platform=None, environ=None, home=None):
+    """The platform's own cache folder for chainrule, as ``platformdirs.user_cache_dir("chainrule",
+    appauthor=False)`` gives it (and pip lays out its own cache):
+
+    Linux and other Unix  ``$XDG_CACHE_HOME/chainrule``, else ``~/.cache/chainrule`` (XDG Base Directory spec)
+    macOS                 ``~/Library/Caches/chainrule``
+    Windows               ``%LOCALAPPDATA%\\chainrule\\Cache``, else ``~\\AppData\\Local\\chainrule\\Cache``
+
+    ``platform``, ``environ`` and ``home`` default to this machine's (``sys.platform``, ``os.environ``, the
+    home folder); the result is a pure path of that platform's kind, so any platform can be asked anywhere.
+    """
+    platform = sys.platform if platform is None else platform
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        home = PureWindowsPath(os.path.expanduser("~") if home is None else home)
+        local = environ.get("LOCALAPPDATA") or home / "AppData" / "Local"
+        return PureWindowsPath(local) / APP / "Cache"
+    home = PurePosixPath(os.path.expanduser("~") if home is None else home)
+    if platform == "darwin":
+        return home / "Library" / "Caches" / APP
+    # XDG: a relative $XDG_CACHE_HOME is invalid and must be ignored
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    return (PurePosixPath(xdg) if PurePosixPath(xdg).is_absolute() else home / ".cache") / APP
 
 
 def resolve_data_dir(data_dir):

@@ -7,19 +7,21 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import ConfigError
-from . import backprop, hand_trace, in_practice, losses, training_loop
+from . import backprop, hand_trace, in_practice, losses, practice_project, training_loop
 
 
 @dataclass(frozen=True)
 class Block:
     number: int
     section: str
-    function: Callable[[], str]
+    function: Callable[..., str]
     #: how the guide's printed "Expected output" compares with what its code prints (docs/errata.md)
     guide_says: str = "wrong numbers"
+    #: the block begins with np.load('mnist_data.npz'): ``run(path)`` takes that file (practice_project.py)
+    reads_mnist: bool = False
 
-    def run(self):
-        return self.function()
+    def run(self, mnist_path=None):
+        return self.function(mnist_path) if self.reads_mnist else self.function()
 
 
 _S1 = "Section 1: Loss Functions"
@@ -27,6 +29,7 @@ _S2 = "Section 2: Backpropagation"
 _TRACE = f"{_S2} > Full Hand-Trace: A 2→2→1 Network"
 _S3 = "Section 3: The Training Loop"
 _S4 = "Section 4: Training in Practice"
+_PROJECT = "Practice Project: Train on MNIST Digits"
 
 BLOCKS = {b.number: b for b in [
     Block(1, "Setup", losses.block_1_setup_check, guide_says="right"),
@@ -61,6 +64,10 @@ BLOCKS = {b.number: b for b in [
     Block(25, f"{_S4} > Overfitting and Underfitting", in_practice.block_25_overfitting),
     Block(27, f"{_S4} > Exercise 4.1: Split Data and Observe Overfitting (solution)",
           in_practice.block_27_split_and_overfit),
+    Block(28, f"{_PROJECT} > Hint 1: Loading and preparing the data", practice_project.block_28_load_and_prepare,
+          guide_says="right (prints nothing)", reads_mnist=True),
+    Block(31, f"{_PROJECT} > Example Solution", practice_project.block_31_example_solution,
+          guide_says="no expected output", reads_mnist=True),
 ]}
 
 FRAGMENTS = {
@@ -69,10 +76,8 @@ FRAGMENTS = {
     20: "a train_epoch helper, defined and never called; it is Network.train_epoch",
     21: "Exercise 3.1's XOR data (no print); block 22 is its solution",
     26: "Exercise 4.1's data split (no print); block 27 is its solution",
-    28: "MNIST loading; needs mnist_data.npz",
     29: "an accuracy() helper, defined only",
     30: "a mini-batch loop skeleton (needs X_train)",
-    31: "the MNIST practice project's solution; needs mnist_data.npz",
     32: "Quick Reference: loss definitions", 33: "Quick Reference: per-layer pseudo-code",
     34: "Quick Reference: training-loop pseudo-code", 35: "Quick Reference: sigmoid definitions",
     36: "Quick Reference: gradient-checking pseudo-code",
@@ -90,9 +95,10 @@ def get_block(number):
                       f"got {number}")
 
 
-def run_block(number):
-    """The text guide block ``number`` prints, computed with chainrule."""
-    return get_block(number).run()
+def run_block(number, mnist_path=None):
+    """The text guide block ``number`` prints, computed with chainrule (``mnist_path``: the guide's
+    mnist_data.npz, for the blocks that read it)."""
+    return get_block(number).run(mnist_path)
 
 
 def _numbers():

@@ -39,7 +39,7 @@ def draw_frame(ax, data, frame, index=None):
                                 arrowprops=dict(arrowstyle="-|>", color=color, lw=1.5), zorder=2)
                 if labels is not None:
                     t = 0.72
-                    ax.text(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, labels[j][i], fontsize=7.5,
+                    ax.text(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, labels[j][i], fontsize=10,
                             ha="center", va="center", color=color if active else "#555555", zorder=3,
                             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     for l, layer in enumerate(positions):
@@ -49,18 +49,18 @@ def draw_frame(ax, data, frame, index=None):
                                     ec=color if active else "#333333", lw=2.2 if active else 1.2, zorder=4))
             text = frame["node_text"][l][k]
             if text:
-                ax.text(x, y + radius * y_stretch + 0.012, text.replace("|", "\n"), fontsize=8.5, ha="center", va="top",
+                ax.text(x, y + radius * y_stretch + 0.012, text.replace("|", "\n"), fontsize=10.5, ha="center", va="top",
                         zorder=5, color="#111111")
     names = ["input"] + [f"layer {l}" for l in range(1, len(positions))]
     for l, layer in enumerate(positions):
-        ax.text(layer[0][0], -0.05, names[l], ha="center", va="bottom", fontsize=8, color="#666666")
+        ax.text(layer[0][0], -0.05, names[l], ha="center", va="bottom", fontsize=10, color="#666666")
     step = "" if index is None else f"step {index + 1}/{len(data['frames'])}: "
-    ax.text(0.0, 1.16, step + frame["title"], fontsize=10.5, weight="bold", color=color, va="top")
-    ax.text(0.0, 1.27, frame["formula"], fontsize=9.5, family="monospace", va="top")
-    ax.text(0.0, 1.36, frame["numbers"], fontsize=9, family="monospace", va="top", wrap=True)
+    ax.text(0.0, 1.16, step + frame["title"], fontsize=12, weight="bold", color=color, va="top")
+    ax.text(0.0, 1.27, frame["formula"], fontsize=11, family="monospace", va="top")
+    ax.text(0.0, 1.36, frame["numbers"], fontsize=10.5, family="monospace", va="top", wrap=True)
 
 
-def save_gif(trace, path, seconds_per_frame=1.6, dpi=80):
+def save_gif(trace, path, seconds_per_frame=1.6, dpi=100):
     """Write the trace animation of ``trace`` to ``path`` (a .gif); returns the number of frames."""
     from matplotlib.animation import PillowWriter
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Network, gradient_check
-from .figures import save_figure, subplots
+from ..guide.errata import see_errata
+from .figures import fit_layout, save_figure, subplots
 from .trace_spec import _parse_sizes
 
 GUIDE_EXAMPLES = {(2, 1): ([1.0, 2.0], [1.0]), (3, 2): ([0.5, -1.0, 2.0], [1.0, 0.0])}
@@ -62,7 +63,7 @@ def _plot(result, out):
     numerical = np.array([r.numerical for r in rows])
     diffs = np.array([max(r.abs_diff, 1e-18) for r in rows])
     names = [f"L{r.layer} {r.parameter}[{','.join(map(str, r.index))}]" for r in rows]
-    fig, (left, right) = subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 1.6]})
+    fig, (left, right) = subplots(1, 2, figsize=(11, 5.2), gridspec_kw={"width_ratios": [1, 1.6]})
     span = max(np.max(np.abs(analytical)), np.max(np.abs(numerical)), 1e-12) * 1.1
     left.plot([-span, span], [-span, span], color="#999999", lw=1, label="analytical = numerical")
     left.scatter(numerical, analytical, c=["#2ca02c" if r.ok else "#d62728" for r in rows], s=30, zorder=3)
@@ -77,7 +78,7 @@ def _plot(result, out):
     right.set(ylabel="|analytical - numerical|", title="Difference per parameter")
     if len(rows) <= 40:
         right.set_xticks(range(len(rows)))
-        right.set_xticklabels(names, rotation=90, fontsize=7)
+        right.set_xticklabels(names, rotation=90, fontsize=10)
     else:
         right.set_xlabel("parameter")
     right.legend(loc="upper right")
@@ -86,7 +87,7 @@ def _plot(result, out):
     verdict = "all passed" if result.report.passed else f"{len(result.report.failures)} FAILED"
     fig.suptitle(f"Gradient check: {net.layer_sizes}, seed {net.seed}, {'/'.join(net.activation_names)}, "
                  f"{net.loss.name} loss: {verdict}", fontsize=12)
-    fig.tight_layout()
+    fit_layout(fig)
     return save_figure(fig, out)
 
 
@@ -104,7 +105,7 @@ def format_gradient_check(result):
         lines += ["", f"Note: the guide's Exercise 2.2 backward() starts from dL/da = 2(a - t), without the 1/{n_out} "
                       f"of the mean over {n_out} outputs,",
                   f"so its gradients are {n_out}x the true ones and its own check fails; chainrule's loss "
-                  f"gradient includes the 1/{n_out} (docs/errata.md)."]
+                  f"gradient includes the 1/{n_out} ({see_errata(17)})."]
     if result.figure:
         lines += ["", f"Figure: {result.figure}"]
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from ..core.validation import check_positive
 from ..data.toy import noisy_sine as draw_noisy_sine
 from ..errors import ConfigError
 from ..guide.training_loop import train_pass
-from .figures import save_figure, subplots
+from .figures import fit_layout, save_figure, subplots
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def overfit_study(setups=("guide", "exercise", "shows"), epochs=None, out=None):
         fig, axes = subplots(len(runs), 2, figsize=(11, 4 * len(runs)), squeeze=False)
         for (left, right), run, (net, data) in zip(axes, runs, nets):
             _plot(left, right, run, net, *data)
-        fig.tight_layout()
+        fit_layout(fig)
         figure = save_figure(fig, out)
         for run in runs:
             run.figure = figure
@@ -160,7 +160,7 @@ def _plot(left, right, run, net, X_train, y_train, X_test, y_test):
     left.axvline(run.best_epoch, color="#999999", ls=":", label=f"lowest test loss (epoch {run.best_epoch})")
     left.set_yscale("log")
     left.set(xlabel="Epoch", ylabel="MSE loss", title=f"{s.description}: overfitting? {run.verdict}")
-    left.legend(fontsize=8)
+    left.legend(fontsize=10)
     left.grid(True, alpha=0.3)
     grid = np.linspace(0, 1, 200).reshape(-1, 1)
     right.plot(grid, np.sin(grid * np.pi), "b-", lw=2, label="sin(pi x)")
@@ -169,7 +169,7 @@ def _plot(left, right, run, net, X_train, y_train, X_test, y_test):
     right.scatter(X_test, y_test, facecolors="none", edgecolors="#ff7f0e", s=24, label="test")
     right.set(xlabel="x", ylabel="y", title=f"{list(s.layer_sizes)} {s.activation}, {s.n_train} points, "
                                             f"noise {s.noise:g}, lr {s.learning_rate:g}, {s.epochs} epochs")
-    right.legend(fontsize=8)
+    right.legend(fontsize=10)
     right.grid(True, alpha=0.3)
 
 

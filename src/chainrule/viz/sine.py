@@ -12,7 +12,7 @@ from ..core import Network
 from ..core.validation import check_positive
 from ..data.toy import sine_data
 from ..guide.training_loop import train_pass
-from .figures import save_figure, subplots
+from .figures import fit_layout, save_figure, subplots
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _plot(result, out):
     right.set(xlabel="x (normalized)", ylabel="y", title="Learned Function")
     right.legend()
     right.grid(True, alpha=0.3)
-    fig.tight_layout()
+    fit_layout(fig)
     return save_figure(fig, out)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import get_activation, get_loss
-from .figures import CE_COLOR, MSE_COLOR, save_figure, subplots
+from .figures import CE_COLOR, MSE_COLOR, fit_layout, save_figure, subplots
 from .trace_spec import GUIDE_SPEC, network_from_spec
 
 GUIDE_PREDICTIONS = (0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
@@ -97,7 +97,7 @@ def loss_surfaces(out=None, predictions=GUIDE_PREDICTIONS, span=8.0, n=81):
 
 
 def _plot(result, span, n, corners, out):
-    fig, axes = subplots(2, 2, figsize=(12, 9.5))
+    fig, axes = subplots(2, 2, figsize=(11, 9.5))
     a = np.linspace(0.001, 0.999, 400)
     curves = [loss_at(p) for p in a]
     ax = axes[0, 0]
@@ -124,10 +124,10 @@ def _plot(result, span, n, corners, out):
         ax.plot(*corners["guide"], "o", color="#ff4444", ms=7, label="the guide's W2 = [0.5, 0.6]")
         ax.set(xlabel="W2[0,0]", ylabel="W2[0,1]",
                title=f"{title} over the two output weights of the guide's 2-2-1 net")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=10)
     fig.suptitle("MSE vs cross-entropy for a sigmoid output (arrows: -gradient from backward(), to scale)",
                  fontsize=13)
-    fig.tight_layout()
+    fit_layout(fig)
     return save_figure(fig, out)
 
 

@@ -12,7 +12,7 @@ from ..core import Network
 from ..core.validation import check_positive
 from ..data.toy import XOR_X, XOR_Y
 from ..guide.training_loop import train_xor_pass, verdict
-from .figures import save_figure, subplots
+from .figures import fit_layout, save_figure, subplots
 
 
 
@@ -72,9 +72,14 @@ def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4,
 
 def _plot(sweep, out):
     n = len(sweep.runs)
-    fig, axes = subplots(1, n, figsize=(5 * n, 4), squeeze=False)
+    # two curves a row: four in a row made a 20-inch strip whose text no thumbnail or phone could show
+    n_cols = min(n, 2)
+    n_rows = -(-n // n_cols)
+    fig, axes = subplots(n_rows, n_cols, figsize=(5.5 * n_cols, 3.6 * n_rows), squeeze=False, sharey=True)
     top = max(0.5, max(max(run.losses) for run in sweep.runs)) * 1.08
-    for ax, run in zip(axes[0], sweep.runs):
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax, run in zip(axes.flat, sweep.runs):
         ax.plot(run.losses)
         ax.set_title(f"LR = {run.learning_rate:g}: final {run.final_loss:.4f}")
         ax.set_xlabel("Step")
@@ -83,7 +88,7 @@ def _plot(sweep, out):
         ax.grid(True, alpha=0.3)
     fig.suptitle(f"Effect of Learning Rate on Training (XOR, {sweep.layer_sizes}, seed {sweep.seed}, "
                  f"{sweep.steps} steps)", fontsize=13)
-    fig.tight_layout()
+    fit_layout(fig)
     return save_figure(fig, out)
 
 

@@ -1,6 +1,8 @@
-"""Small PNG thumbnails of every figure, for the README: ``python -m chainrule.viz.thumbnails docs/img``.
+"""PNG thumbnails of every figure, for the README: ``python -m chainrule.viz.thumbnails docs/img``.
 
-Each is made by the same library call as its command, then scaled down to ``width`` pixels.
+Each is made by the same library call as its command, then scaled down to ``WIDTH`` pixels: the width a
+README shows an image at without scaling it again. The figures are laid out so that at this width no text
+is smaller than ``MIN_TEXT_PX`` (tests/viz/test_viz_layout.py measures every text of every thumbnail).
 """
 import os
 import sys
@@ -19,13 +21,17 @@ from .trace_frames import player_data
 from .trace_spec import guide_trace
 
 
+WIDTH = 800
+MIN_TEXT_PX = 10
+
+
 def trace_frame_png(path, step=10):
     """One frame of the guide's trace animation (1-based ``step``) as a PNG."""
     data = player_data(guide_trace())
     fig, ax = subplots(figsize=(9, 5.4))
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
     draw_frame(ax, data, data["frames"][step - 1], step - 1)
-    return save_figure(fig, path, dpi=80)
+    return save_figure(fig, path, dpi=100)
 
 
 MAKERS = {
@@ -38,7 +44,7 @@ MAKERS = {
 }
 
 
-def make_thumbnails(folder, width=480, names=None):
+def make_thumbnails(folder, width=WIDTH, names=None):
     """Write the thumbnails into ``folder``; returns their paths."""
     os.makedirs(folder, exist_ok=True)
     written = []

@@ -51,6 +51,8 @@ class Trace:
     new_loss: float
     #: the guide's printed value for a quantity, keyed like ``values()``; used to print where the guide differs
     guide: dict = field(default_factory=dict)
+    #: the guide blocks that print this trace ("9-13", "16"), for the errata reference; "" for other traces
+    guide_blocks: str = ""
 
     @property
     def n_layers(self):

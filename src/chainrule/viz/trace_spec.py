@@ -80,10 +80,10 @@ GUIDE_PRINTED_EXERCISE_2_1 = {
     "dL/db1": ([0.0347, 0.0391], ""),
 }
 
-#: the guide's printed traces: (x, target) of the guide's network -> printed values
+#: the guide's printed traces: (x, target) of the guide's network -> printed values, and the blocks printing them
 GUIDE_TRACES = (
-    (GUIDE_SPEC["x"], GUIDE_SPEC["target"], GUIDE_PRINTED),
-    ([0.5, 1.5], [0.0], GUIDE_PRINTED_EXERCISE_2_1),
+    (GUIDE_SPEC["x"], GUIDE_SPEC["target"], GUIDE_PRINTED, "9-13"),
+    ([0.5, 1.5], [0.0], GUIDE_PRINTED_EXERCISE_2_1, "16"),
 )
 
 
@@ -216,7 +216,8 @@ def trace_from_spec(spec=None):
     spec = GUIDE_SPEC if spec is None else spec
     net, x, target, learning_rate = network_from_spec(spec)
     trace = record_trace(net, x, target, learning_rate)
-    trace.guide = dict(_guide_printed(spec))
+    printed, trace.guide_blocks = _guide_printed(spec)
+    trace.guide = dict(printed)
     return trace
 
 
@@ -227,23 +228,23 @@ def _floats(value):
 
 
 def _guide_printed(spec):
-    """The guide's printed values for this spec, or {} when the guide prints no trace of it."""
+    """``(printed values, guide blocks)`` for this spec, or ``({}, "")`` when the guide prints no trace of it."""
     try:
         same_net = all(_floats(spec.get(k)) == _floats(GUIDE_SPEC[k]) for k in ("weights", "biases"))
         if not same_net or spec.get("activation", "sigmoid") != "sigmoid" or spec.get("loss", "mse") != "mse":
-            return {}
+            return {}, ""
         if spec.get("output_activation") not in (None, "sigmoid"):
-            return {}
-        for x, target, printed in GUIDE_TRACES:
+            return {}, ""
+        for x, target, printed, blocks in GUIDE_TRACES:
             if _floats(spec.get("x")) == _floats(x) and _floats(spec.get("target")) == _floats(target):
                 lr = spec.get("learning_rate", GUIDE_SPEC["learning_rate"])
                 same_lr = float(lr) == GUIDE_SPEC["learning_rate"]
                 # the update and the new prediction depend on the learning rate; the rest does not
                 return {k: v for k, v in printed.items()
-                        if same_lr or not (k.endswith("_new") or k.startswith("new_"))}
+                        if same_lr or not (k.endswith("_new") or k.startswith("new_"))}, blocks
     except (TypeError, ValueError):
-        return {}
-    return {}
+        return {}, ""
+    return {}, ""
 
 
 def guide_trace():

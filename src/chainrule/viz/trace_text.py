@@ -4,9 +4,8 @@ The same captions drive the printed trace and the animation frames, so the two n
 """
 import numpy as np
 
+from ..guide.errata import errata_command, see_errata
 from .trace_spec import guide_differences
-
-ERRATA = "docs/errata.md"
 
 _DERIVATIVE = {
     "sigmoid": "a{l} (1 - a{l})",
@@ -141,12 +140,12 @@ def format_trace(trace, decimals=4, notes=True):
         if name in differences:
             printed, reason = differences[name]
             because = f" ({reason})" if reason else ""
-            see = f"; see {ERRATA}" if first_note else ""
+            see = f"; {see_errata(trace.guide_blocks)}" if first_note else ""
             first_note = False
             lines.append(f"  {'':<{width_name}}   guide prints {fmt(printed, decimals)}{because}{see}")
     lines += ["", f"Loss {trace.loss:.{decimals}f} -> {trace.new_loss:.{decimals}f}: "
                   f"{'decreased' if trace.new_loss < trace.loss else 'did NOT decrease'} after one step."]
     if differences:
         lines.append(f"{len(differences)} values differ from the guide's printed hand-trace; every one is explained "
-                     f"in {ERRATA}.")
+                     f"by `{errata_command(trace.guide_blocks)}`.")
     return "\n".join(lines)

@@ -1,0 +1,6 @@
+"""``python -m chainrule``: the same command line as ``chainrule``."""
+import sys
+
+from .cli.main import main
+
+sys.exit(main())
