@@ -207,3 +207,28 @@ def test_the_guides_trace_specs_agree():
     for name, value in trace.values().items():
         for item_id, v in _elements(name, value):
             assert lab[item_id] == v
+
+
+def test_the_learners_values_beside_chainrules():
+    from chainrule.lab import MineRun, compare
+    from chainrule.lab.mine import run_safely
+    from fake_mine import DerivativeOfZ
+
+    result = compute(guide_state(), mine=DerivativeOfZ())
+    view = result.mine
+    assert view.first_wrong == "dL/dW2[0,0]"          # forward and the loss agree; backward is the first to differ
+    assert [view.values[f"a{l}[0]"].status for l in (1, 2)] == ["same", "same"]
+    assert view.values["delta2[0]"].status == "missing"  # the guide's API does not expose deltas
+    assert view.values["W1_new[1,1]"].status == "wrong" and view.diagnoses[0].kind == "derivative_of_z"
+    data = result.to_dict()["mine"]
+    assert data["values"]["loss"] == {"value": view.values["loss"].value, "status": "same", "text": "0.0953"}
+    # a value of the wrong shape, and a sandbox that refuses
+    items = compute(guide_state()).items
+    odd = compare(items, MineRun(source="x", values={"z1": [1.0], "a1": [[0.67, 0.73]]}))
+    assert odd.values["z1[1]"].status == "wrong" and odd.values["z1[1]"].text == "shape (1,)"
+
+    def refuses(state):
+        raise ConfigError("my_network.py has no class with forward and backward")
+    run = run_safely(refuses, guide_state())
+    assert run.errors == {"run": "my_network.py has no class with forward and backward"}
+    assert compare(items, run).first_wrong is None

@@ -211,6 +211,13 @@
     if (setValue(s, id, value)) { quietly(send("/api/compute", {state: s})); }
   });
 
+  document.addEventListener("change", function (event) {   /* leaving a value: it reads as the others do */
+    var input = event.target, id = input.getAttribute && input.getAttribute("data-id");
+    if (id && view.items[id] && input.getAttribute("aria-invalid") !== "true" && Number(input.value) === view.items[id].value) {
+      input.value = view.items[id].text;
+    }
+  });
+
   function numberSetting(id, key, integer) {
     $(id).addEventListener(key === "learning_rate" ? "input" : "change", function () {
       var input = $(id), value = parseNumber(input.value);
