@@ -8,6 +8,8 @@
   var PHASE_COLOURS = {start: "#1a1a1a", forward: "#0072B2", loss: "#CC79A7", backward: "#D55E00",
                        update: "#009E73", result: "#0072B2"};
   var BOX_W = 96, LOSS_W = 118, ROW = 18, PAD = 5, MARGIN = 12, HEAD = 26, CHAR = 7.6;
+  var MAX_LABELLED = 16;   /* edges of a layer labelled with their values; above, hover an edge (or see the tables) */
+  function labelled(sizes, l) { return sizes[l] * sizes[l - 1] <= MAX_LABELLED; }
 
   CL.svg = function (tag, attrs, parent, text) {
     var node = document.createElementNS(NS, tag);
@@ -56,7 +58,8 @@
     var tallest = Math.max(230, Math.max.apply(null, columns.map(function (c) {
       return c.reduce(function (s, b) { return s + b.h; }, 0) + 22 * (c.length - 1); })));
     var n = columns.length, pitch = (available - 2 * MARGIN - LOSS_W) / (n - 1);
-    var horizontal = pitch >= BOX_W + 64;
+    var anyLabels = sizes.some(function (n, l) { return l > 0 && labelled(sizes, l); });
+    var horizontal = pitch >= BOX_W + (anyLabels ? 64 : 20);
     if (horizontal) {
       pitch = Math.min(pitch, 280);
       var height = HEAD + tallest + 2 * MARGIN, width = Math.max(available, 2 * MARGIN + LOSS_W + pitch * (n - 1));
@@ -115,6 +118,21 @@
     }
   }
 
+  /* The box a first wrong value belongs to, [column, unit], when it is not an edge's value. */
+  function boxOf(id, L) {
+    var m = /^(?:z|a|delta|dL\/da|da\d+\/dz|b|dL\/db)(\d+)(?:_new)?\[(\d+)\]$/.exec(id || "");
+    if (m) { return [parseInt(m[1], 10), parseInt(m[2], 10)]; }
+    if (/^(loss|new_loss|target\[)/.test(id || "")) { return [L + 1, 0]; }
+    m = /^new_prediction\[(\d+)\]$/.exec(id || "");
+    return m ? [L, parseInt(m[1], 10)] : null;
+  }
+  function markEdge(parent, a, b, placed) {
+    var cx = a[0] + (b[0] - a[0]) * 0.5, cy = a[1] + (b[1] - a[1]) * 0.5;
+    CL.svg("line", {x1: a[0], y1: a[1], x2: b[0], y2: b[1], "class": "wrongedge"}, parent);
+    CL.svg("text", {x: cx, y: cy - 10, "class": "mark elabel"}, parent, "\u2717 first wrong");
+    placed.push({x: cx - 50, y: cy - 24, w: 100, h: 16});
+  }
+
   CL.drawNetwork = function (svg, view) {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     var st = view.result.state, sizes = st.layers, L = sizes.length - 1;
@@ -130,6 +148,8 @@
     CL.svg("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: colour}, marker);
     var edges = CL.svg("g", {}, svg), labels = CL.svg("g", {}, svg), nodes = CL.svg("g", {}, svg);
     var placed = [];
+    var wrong = /^(?:dL\/dW|W)(\d+)(?:_new)?(\[\d+,\d+\])$/.exec((view.mine && view.mine.first_wrong) || "");
+    var wrongLayer = wrong ? parseInt(wrong[1], 10) : null, wrongEdge = wrong ? wrong[2] : null;
     geo.columns.forEach(function (col) { col.forEach(function (b) { placed.push({x: b.x - 2, y: b.y - 2, w: b.w + 4, h: b.h + 4}); }); });
     function anchor(b, out) {
       return geo.horizontal ? [out ? b.x + b.w : b.x, b.y + b.h / 2] : [b.x + b.w / 2, out ? b.y + b.h : b.y];
@@ -153,6 +173,8 @@
           var ids = ["W" + l + idx, "dL/dW" + l + idx, "W" + l + "_new" + idx].join(" ");
           CL.svg("line", {x1: a[0], y1: a[1], x2: b[0], y2: b[1], "class": "hit", "data-ids": ids}, edges);
           var text = CL.shownText(view, labelName + idx), width = text.length * CHAR + 6;
+          if (wrongEdge === idx && wrongLayer === l) { markEdge(labels, a, b, placed); }
+          if (!labelled(sizes, l)) { continue; }
           [0.5, 0.34, 0.66, 0.22, 0.78, 0.42, 0.58].some(function (t) {
             var cx = a[0] + (b[0] - a[0]) * t, cy = a[1] + (b[1] - a[1]) * t;
             var box = {x: cx - width / 2, y: cy - 9, w: width, h: 16};
@@ -168,6 +190,12 @@
       }
     }
     var lossBox = geo.columns[L + 1][0];
+    var wrongBox = boxOf(view.mine && view.mine.first_wrong, L);
+    if (wrongBox) {
+      var box = geo.columns[wrongBox[0]][wrongBox[1]];
+      CL.svg("rect", {x: box.x - 4, y: box.y - 4, width: box.w + 8, height: box.h + 8, rx: 10, "class": "wrongbox"}, nodes);
+      CL.svg("text", {x: box.x, y: box.y - 8, "class": "mark"}, nodes, "\u2717 first wrong: " + view.items[view.mine.first_wrong].label);
+    }
     geo.columns[L].forEach(function (b) {
       var a = anchor(b, true), c = anchor(lossBox, false);
       CL.svg("line", {x1: a[0], y1: a[1], x2: c[0], y2: c[1], "class": "edge neg", "stroke-width": 1}, edges);

@@ -85,7 +85,7 @@
 
   CL.drawData = function (canvas, svg, picture, example, onPick) {
     clear(svg);
-    var width = Math.min(460, Math.max(260, svg.parentNode.clientWidth - 2));
+    var width = Math.min(460, Math.max(260, svg.parentNode.parentNode.clientWidth - 2));   /* the panel's width */
     var height = picture.kind === "boundary" ? width - LEFT + TOP + BOTTOM : Math.round(width * 0.7);
     var box = frame(svg, width, height), xr = picture.x_range, yr = picture.y_range;
     function px(x) { return box.x0 + (x - xr[0]) / (xr[1] - xr[0]) * (box.x1 - box.x0); }
@@ -116,11 +116,11 @@
                "L" + (box.x0 + s[2] * cw).toFixed(1) + "," + (box.y0 + s[3] * ch).toFixed(1);
       }).join("");
       if (d) { CL.svg("path", {d: d, "class": "contour"}, svg); }
-      axes(svg, box, [xr[0], xr[1]], [yr[0], yr[1]], "x[0]", "x[1]");
+      axes(svg, box, [tick(xr[0]), tick(xr[1])], [tick(yr[0]), tick(yr[1])], "x[0]", "x[1]");
     } else {
       var line = picture.xs.map(function (x, k) { return px(x).toFixed(1) + "," + py(picture.values[k]).toFixed(1); });
       CL.svg("polyline", {points: line.join(" "), "class": "fit"}, svg);
-      axes(svg, box, [xr[0], xr[1]], [yr[0], yr[1]], "x", "the target y, and the network's output (line)");
+      axes(svg, box, [tick(xr[0]), tick(xr[1])], [tick(yr[0]), tick(yr[1])], "x", "y: data (dots), network (line)");
     }
     picture.X.forEach(function (x, k) {
       var target = picture.Y[k], out = picture.predictions[k], cx = px(x[0]);
