@@ -246,3 +246,27 @@ def test_the_learners_values_sit_beside_chainrules(browser):
         assert "the first wrong value" in page.evaluate("document.querySelector('#explain').innerText")
         assert page.smallest_text_px()[0] >= 12
         assert page.errors == []
+
+
+def test_everything_works_from_the_keyboard(browser):
+    with LabServer() as server:
+        page = open_lab(browser, server)
+        focused = None
+        for _ in range(60):                       # Tab from the top of the page to the first value
+            page.press("Tab")
+            focused = page.evaluate("document.activeElement.getAttribute('data-id')")
+            if focused and page.evaluate("document.activeElement.tagName") != "INPUT":
+                break
+        assert focused is not None
+        assert page.evaluate("document.querySelector('#explain .chain').textContent").startswith(
+            page.evaluate(f"window.chainruleLab.view.items[{json.dumps(focused)}].label"))
+        page.press("Enter")                       # pins the formula
+        assert "Pinned" in page.evaluate("document.querySelector('#explain').innerText")
+        page.press("Escape")
+        assert "Pinned" not in page.evaluate("document.querySelector('#explain').innerText")
+        page.press("ArrowRight")
+        assert page.evaluate("document.body.dataset.phase") == "start"
+        page.press("t")                           # one training step
+        page.wait_for(IDLE + " && document.body.dataset.steps === '1'")
+        assert page.evaluate("window.chainruleLab.view.items.loss.text") == "0.0780"
+        assert page.errors == []

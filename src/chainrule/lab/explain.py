@@ -243,7 +243,7 @@ def phases(trace):
         which = "the output layer" if l == L else f"layer {l}"
         out.append(Phase(f"backward{l}", f"Backward, {which}", f"The error signal dL/da{l} arrives, becomes "
                          f"delta{l} through the activation's slope, gives the gradients dL/dW{l} and dL/db{l}"
-                         + (", and is passed back through W{l}ᵀ." if l > 1 else ".")))
+                         + (f", and is passed back through W{l}ᵀ." if l > 1 else ".")))
     out.append(Phase("update", "Update", f"Every weight and bias moves against its gradient: "
                      f"W <- W - {trace.learning_rate:g} × dL/dW."))
     out.append(Phase("result", "Forward again", f"The same input through the updated network: loss "

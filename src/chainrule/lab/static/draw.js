@@ -143,8 +143,8 @@
     var key = CL.currentPhase(view), kind = CL.phaseKind(key), colour = CL.phaseColour(key);
     var activeLayer = key && /\d+$/.test(key) ? parseInt(key.match(/\d+$/)[0], 10) : null;
     var defs = CL.svg("defs", {}, svg);
-    var marker = CL.svg("marker", {id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7",
-                                   markerHeight: "7", orient: "auto-start-reverse"}, defs);
+    var marker = CL.svg("marker", {id: "arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "11",
+                                   markerHeight: "11", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse"}, defs);
     CL.svg("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: colour}, marker);
     var edges = CL.svg("g", {}, svg), labels = CL.svg("g", {}, svg), nodes = CL.svg("g", {}, svg);
     var placed = [];

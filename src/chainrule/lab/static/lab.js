@@ -171,8 +171,16 @@
   }
   function showExplain(ids) {
     shownIds = ids;
-    view.selected = ids ? ids[0] : null;
+    markSelected(ids ? ids[0] : null);
     if (ids) { CL.renderExplain($("explain"), view, ids, pinned !== null); }
+  }
+  /* The value whose formula is shown, marked where it is drawn (in place: a redraw would take the focus). */
+  function markSelected(id) {
+    view.selected = id;
+    document.querySelectorAll(".selected").forEach(function (e) { e.classList.remove("selected"); });
+    if (!id) { return; }
+    document.querySelectorAll('#net g.value[data-id="' + CSS.escape(id) + '"] > rect, #tables-body td[data-id="' +
+                              CSS.escape(id) + '"]').forEach(function (e) { e.classList.add("selected"); });
   }
   function refreshExplain() {
     if (!shownIds) { return; }
@@ -364,15 +372,16 @@
     $("save-page").addEventListener("click", savePage);
   }
 
-  document.addEventListener("mouseover", function (event) { if (pinned === null && view.result) { var ids = explainIds(event.target); if (ids) { showExplain(ids); drawSelection(); } } });
+  document.addEventListener("mouseover", function (event) {
+    if (pinned === null && view.result) { var ids = explainIds(event.target); if (ids) { showExplain(ids); } }
+  });
   document.addEventListener("focusin", function (event) { var ids = explainIds(event.target); if (ids && view.result) { showExplain(ids); } });
   document.addEventListener("click", function (event) {
     if (!view.result || $("explain").contains(event.target)) { return; }
     var ids = explainIds(event.target);
-    if (ids) { pinned = ids; showExplain(ids); drawSelection(); }
+    if (ids) { pinned = ids; showExplain(ids); }
     else if (pinned && !event.target.closest("button,input,select,label,a")) { pinned = null; showExplain(shownIds); }
   });
-  function drawSelection() { CL.drawNetwork($("net"), view); CL.drawTables($("tables-body"), view); }
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { pinned = null; if (shownIds) { showExplain(shownIds); } return; }
     var tag = event.target.tagName;
