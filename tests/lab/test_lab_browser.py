@@ -270,3 +270,20 @@ def test_everything_works_from_the_keyboard(browser):
         page.wait_for(IDLE + " && document.body.dataset.steps === '1'")
         assert page.evaluate("window.chainruleLab.view.items.loss.text") == "0.0780"
         assert page.errors == []
+
+
+def test_run_pauses_and_train_n_after_it_trains_exactly_n(browser):
+    with LabServer() as server:
+        page = open_lab(browser, server, "#data=xor")
+        page.click("#run")
+        page.wait_for("Number(document.body.dataset.steps) >= 500", timeout=60)
+        page.press("r")                           # pause
+        page.wait_for(IDLE)
+        paused = int(page.evaluate("document.body.dataset.steps"))
+        assert page.evaluate("document.querySelector('#run').getAttribute('aria-pressed')") == "false"
+        page.type("#train-n", "70")
+        page.click("#train-n-go")
+        page.wait_for(IDLE + f" && document.body.dataset.steps === '{paused + 70}'", timeout=60)
+        history = page.evaluate("window.chainruleLab.history()")
+        assert [h["step"] for h in history] == list(range(paused + 70))    # one point per epoch, none twice
+        assert page.errors == []

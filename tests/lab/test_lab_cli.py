@@ -5,7 +5,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -74,5 +73,4 @@ def test_a_taken_port_is_a_clear_error(capsys):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
-    started = time.monotonic()
-    assert process.returncode == 0 and time.monotonic() - started < 20
+    assert process.returncode == 0

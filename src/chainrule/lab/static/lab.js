@@ -34,12 +34,14 @@
       });
   }
 
-  /* Send a request; its answer is drawn unless a later request's answer was drawn first. */
+  /* Send a request; its answer is drawn (and returned) unless a later request's answer was drawn first. */
   function send(path, body) {
     var id = ++sent;
     setBusy(1);
     return api(path, body).then(function (result) {
-      if (id > applied) { applied = id; show(result); }
+      if (id < applied) { return null; }      /* a later request's answer is already drawn */
+      applied = id;
+      show(result);
       banner("");
       return result;
     }, function (error) {
@@ -88,7 +90,7 @@
     }
     renderControls(st);
     renderCaption();
-    renderMine();
+    CL.renderMine(view);
     refreshExplain();
   }
 
@@ -136,31 +138,6 @@
       caption.style.color = CL.phaseColour(p.key);
     }
     document.body.setAttribute("data-phase", view.phase === null ? "all" : view.phases[view.phase].key);
-  }
-
-  function renderMine() {
-    var mine = view.mine, panel = $("mine-panel");
-    panel.hidden = !mine;
-    if (!mine) { return; }
-    var counts = {same: 0, wrong: 0, missing: 0};
-    Object.keys(mine.values).forEach(function (id) { counts[mine.values[id].status] += 1; });
-    var first = mine.first_wrong ? view.items[mine.first_wrong] : null;
-    $("mine-summary").textContent = "Yours: " + mine.source + ". On this state " + counts.same + " values match chainrule's, " +
-      counts.wrong + " differ, " + counts.missing + " are not exposed by your class. " + (first ?
-      "The first wrong value, in the order the step computes them: " + first.label + " (yours " +
-      mine.values[first.id].text + ", chainrule " + first.text + ")." : "No value is wrong.");
-    var errors = $("mine-errors");
-    errors.textContent = "";
-    Object.keys(mine.errors).forEach(function (stage) { CL.el("p", {"class": "status error"}, errors, stage + ": " + mine.errors[stage]); });
-    var box = $("diagnoses");
-    box.textContent = "";
-    mine.diagnoses.forEach(function (d) {
-      var div = CL.el("div", {"class": "diagnosis", "data-kind": d.kind}, box);
-      CL.el("h3", {}, div, d.title);
-      [["Seen", d.seen], ["Why", d.cause], ["Fix", d.advice], ["Reread", d.reread]].forEach(function (pair) {
-        if (pair[1]) { var p = CL.el("p", {}, div); CL.el("b", {}, p, pair[0] + ": "); p.appendChild(document.createTextNode(pair[1])); }
-      });
-    });
   }
 
   function explainIds(node) {
@@ -241,7 +218,7 @@
   function reshape(change, resetHistory) {
     var body = {state: state()};
     for (var k in change) { body[k] = change[k]; }
-    return send("/api/reshape", body).then(function (r) { if (resetHistory !== false) { history = []; render(); } return r; });
+    return send("/api/reshape", body).then(function (r) { if (r && resetHistory !== false) { history = []; render(); } return r; });
   }
   function pick(k) { if (live) { stopRunning(); quietly(reshape({example: k}, false)); } }
 
@@ -251,7 +228,7 @@
   function nextPhase() {
     if (view.phase === null) { return setPhase(0); }
     if (view.phase < view.phases.length - 1) { return setPhase(view.phase + 1); }
-    if (live) { return quietly(trainChunk(1).then(function () { setPhase(0); })); }
+    if (live) { return train(1).then(function () { setPhase(0); }); }
   }
   function prevPhase() { setPhase(view.phase === null ? view.phases.length - 1 : Math.max(0, view.phase - 1)); }
 
@@ -259,41 +236,51 @@
     var st = view.result.state, picture = view.result.picture;
     return picture ? Math.ceil(picture.X.length / st.batch) : 1;
   }
+  /* One request of ``steps`` steps; null when a later answer (an edit) superseded it. */
   function trainChunk(steps) {
     var before = view.result.state.steps;
     return send("/api/train", {state: state(), steps: steps}).then(function (result) {
+      if (!result) { return null; }
       result.losses.forEach(function (loss, k) { history.push({step: before + k, loss: loss}); });
       if (result.note) { banner(result.note, true); stopRunning(); }
       CL.drawLoss($("loss-curve"), history);
       return result;
     });
   }
+  /* Train ``total`` steps in pieces, redrawing between them. A new call (or stopRunning) ends the one
+     before after its current piece; the new one starts when that piece is back. */
+  var queue = Promise.resolve(), generation = 0;
   function train(total) {
-    if (training) { return Promise.resolve(); }
+    var mine = ++generation;
+    queue = queue.then(function () { return trainNow(total, mine); });
+    return queue;
+  }
+  function trainNow(total, mine) {
+    if (mine !== generation) { return null; }
     training = true;
     view.phase = null;
     setBusy(0);
-    var chunk = Math.max(1, Math.floor(1500 / updatesPerStep())), done = 0, start = view.result.items[0] && view.items.loss.value;
+    var chunk = Math.max(1, Math.floor(1500 / updatesPerStep())), done = 0;
     function more() {
-      if (done >= total || !training) { return Promise.resolve(); }
+      if (done >= total || mine !== generation) { return null; }
       var n = Math.min(chunk, total - done);
       return trainChunk(n).then(function (result) {
+        if (!result) { return null; }
         done += result.losses.length;
         status("Trained " + done + " of " + total + (view.result.picture ? " epochs" : " steps") + ": loss " +
-               (history.length ? history[history.length - 1].loss.toFixed(4) : "") + ".");
-        if (result.note || result.losses.length < n) { return null; }
-        return more();
+               history[history.length - 1].loss.toFixed(4) + ".");
+        return result.note || result.losses.length < n ? null : more();
       });
     }
-    return more().catch(function () { return null; }).finally(function () {
+    return more().catch(function () { return null; }).then(function () {
       training = false;
       setBusy(0);
-      if (view.mine !== null || config.mine) { quietly(send("/api/compute", {state: state()})); }   /* the learner's values, again */
+      if (config.mine) { return quietly(send("/api/compute", {state: state()})); }   /* the learner's values, again */
     });
   }
   function stopRunning() {
     running = false;
-    training = false;
+    generation++;
     $("run").setAttribute("aria-pressed", "false");
     $("run").textContent = "\u25b6 Run";
     setBusy(0);
@@ -303,35 +290,10 @@
     running = true;
     $("run").setAttribute("aria-pressed", "true");
     $("run").textContent = "\u275a\u275a Pause";
+    setBusy(0);
     (function loop() {
-      if (!running) { return; }
-      train(Math.max(1, Math.floor(1500 / updatesPerStep()))).then(function () { if (running) { setTimeout(loop, 0); } });
+      if (running) { train(Math.max(1, Math.floor(1500 / updatesPerStep()))).then(function () { if (running) { setTimeout(loop, 0); } }); }
     })();
-  }
-
-  /* --- sharing --- */
-
-  function shareLink() { return location.origin + location.pathname + "#" + view.result.fragment; }
-  function copyLink() {
-    var link = shareLink(), note = $("share-note");
-    note.textContent = "Open this state in any lab with: chainrule lab '" + link + "'";
-    if (navigator.clipboard) {
-      navigator.clipboard.writeText(link).then(function () { note.textContent = "Link copied. " + note.textContent; }, function () {});
-    }
-  }
-  function savePage() {
-    setBusy(1);
-    fetch("/api/page", {method: "POST", headers: {"Content-Type": "application/json", "X-Chainrule-Token": config.token},
-                        body: JSON.stringify({state: state(), losses: history.map(function (h) { return h.loss; })})})
-      .then(function (response) { if (!response.ok) { throw new Error(response.statusText); } return response.text(); })
-      .then(function (page) {
-        var url = URL.createObjectURL(new Blob([page], {type: "text/html"})), a = CL.el("a", {href: url, download: "chainrule-lab.html"}, document.body);
-        a.click();
-        a.remove();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-        $("share-note").textContent = "Saved chainrule-lab.html (in your downloads): it works without the lab.";
-      }, function (error) { $("share-note").textContent = "Could not save: " + error.message; })
-      .finally(function () { setBusy(-1); });
   }
 
   /* --- wiring --- */
@@ -368,8 +330,12 @@
     numberSetting("seed", "seed", true);
     numberSetting("batch", "batch", true);
     numberSetting("example", "example", true);
-    $("copy-link").addEventListener("click", copyLink);
-    $("save-page").addEventListener("click", savePage);
+    $("copy-link").addEventListener("click", function () { CL.copyLink(view.result.fragment, $("share-note")); });
+    $("save-page").addEventListener("click", function () {
+      setBusy(1);
+      CL.savePage(config.token, {state: state(), losses: history.map(function (h) { return h.loss; })}, $("share-note"))
+        .finally(function () { setBusy(-1); });
+    });
   }
 
   document.addEventListener("mouseover", function (event) {
