@@ -207,6 +207,12 @@ def test_the_address_holds_the_whole_state(browser):
         cells = page.evaluate(CELLS)
         again = open_lab(browser, server, link)
         assert again.evaluate(CELLS) == cells and "b1=0,0,-0.25" in link and "act=tanh,sigmoid" in link
+        # a link the lab cannot read says why, and the guide's network opens instead
+        bad = browser.new_page(1280, 1000)
+        bad.goto(server.url("#layers=2,9,1"))
+        bad.wait_for(IDLE + " && window.chainruleLab.view.result.state.layers.join() === '2,2,1'")
+        assert bad.evaluate("document.querySelector('#banner').textContent") == (
+            "chainrule refused this link: layers[1] must be between 1 and 8, got 9. Here is the guide's network instead.")
 
 
 def test_a_saved_page_steps_through_without_a_server(browser, tmp_path):

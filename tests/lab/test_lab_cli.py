@@ -67,9 +67,11 @@ def test_save_page_and_a_bad_link(tmp_path, capsys):
 def test_a_taken_port_is_a_clear_error(capsys):
     process, port, _, _ = _start()
     try:
-        assert main(["lab", "--no-browser", "--port", str(port)]) == 2
-        assert capsys.readouterr().err == (f"chainrule lab: error: cannot listen on 127.0.0.1:{port}: Address already "
-                                           f"in use; leave out --port to take a free one\n")
+        code = main(["lab", "--no-browser", "--port", str(port)])
+        captured = capsys.readouterr()
+        assert code == 2, captured
+        assert captured.err == (f"chainrule lab: error: cannot listen on 127.0.0.1:{port}: Address already "
+                                f"in use; leave out --port to take a free one\n")
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)

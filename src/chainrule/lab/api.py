@@ -10,6 +10,9 @@ knows. The answers of compute, reshape and train are ``engine.Result.to_dict()``
                        | {"state": S, "example": 3} | {"state": S, "new_weights": true, "seed": 7}  -> Result
     POST /api/train    {"state": S, "steps": 25}                                -> Result with "losses"
     POST /api/page     {"state": S, "losses": [...]}                            -> a self-contained HTML page
+
+With a ``--mine`` provider, compute, reshape and page also carry the learner's values ("mine"); train does not
+(the page trains in many small pieces, then asks compute once).
 """
 import json
 

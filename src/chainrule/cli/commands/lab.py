@@ -40,13 +40,13 @@ def run(args):
         return 0
     server = LabServer(port=args.port)
     url = server.url(args.link)
-    print(f"chainrule lab: {_what(state)}, live at\n  {url}\n"
-          f"Every number on the page is computed by chainrule's layers and losses in this process.\n"
-          f"It answers this computer only (127.0.0.1), and only with the token in that link. Ctrl-C stops it.",
-          flush=True)
-    if not args.no_browser:
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    try:
+    try:   # from here on Ctrl-C stops the lab cleanly, even before it serves its first request
+        print(f"chainrule lab: {_what(state)}, live at\n  {url}\n"
+              f"Every number on the page is computed by chainrule's layers and losses in this process.\n"
+              f"It answers this computer only (127.0.0.1), and only with the token in that link. Ctrl-C stops it.",
+              flush=True)
+        if not args.no_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -367,8 +367,10 @@
                          nextPhase: nextPhase, config: config};
   wire();
   if (live) {
-    quietly(send("/api/compute", {fragment: location.hash.replace(/^#/, "")})).then(function (result) {
-      if (!result) { return quietly(send("/api/compute", {fragment: ""})); }
+    send("/api/compute", {fragment: location.hash.replace(/^#/, "")}).catch(function (error) {
+      return quietly(send("/api/compute", {fragment: ""})).then(function () {   /* the guide's network instead */
+        banner("chainrule refused this link: " + error.message + ". Here is the guide's network instead.", true);
+      });
     });
   } else {
     document.body.classList.add("saved");

@@ -44,7 +44,8 @@
       if (ids.length === 1 || id === ids[0]) { CL.el("p", {"class": "about"}, body, item.about); }
       if (item.guide) { CL.el("p", {"class": "guide"}, body, item.guide); }
       mineLine(view, id, body);
-      if (item.editable && view.live) {
+      var dataPoint = view.result.state.data && /^(x|target)\[/.test(id);   /* a data set's example: pick another point */
+      if (item.editable && view.live && !dataPoint) {
         var label = CL.el("label", {}, body, "Change " + item.label + ": ");
         CL.el("input", {"data-id": id, value: item.text, inputmode: "decimal", autocomplete: "off",
                         "aria-label": "new value of " + item.label}, label);
