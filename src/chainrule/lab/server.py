@@ -86,6 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "chainrule-lab"
     protocol_version = "HTTP/1.1"    # keep-alive: a step is one round trip on an open connection
     disable_nagle_algorithm = True   # headers and body leave at once: no 40 ms wait for a delayed ACK
+    timeout = 60                     # a connection silent this long is closed (its thread ends)
 
     def log_message(self, format, *args):   # quiet: the terminal is the learner's, not a log
         pass
