@@ -1,0 +1,56 @@
+"""``chainrule lab``: a live, editable network in the browser, every number computed by chainrule."""
+import threading
+import webbrowser
+
+from ...lab import LabServer, save_page, state_from_fragment
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "lab", help="backprop you can touch: a live, editable network in the browser (default: the guide's 2-2-1)",
+        description="Start a local web page on chainrule's engine: the network as a picture, every z, a, delta "
+                    "and gradient with its formula, editable weights, inputs, activations, loss and sizes, "
+                    "step-by-step training and toy data sets with a live decision boundary. It listens on "
+                    "127.0.0.1 only and needs the token in the link it prints.")
+    parser.add_argument("link", nargs="?", default="",
+                        help="a lab link or its #fragment to start from, e.g. '#layers=2,3,1&seed=0' or "
+                             "'#data=xor' (default: the guide's 2->2->1 hand-trace)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="print the link, do not open a browser")
+    parser.add_argument("--save-page", metavar="FILE.html",
+                        help="write the saved page of the link's state (self-contained, no server) and exit")
+    parser.set_defaults(func=run)
+
+
+def _what(state):
+    sizes = " -> ".join(map(str, state.layers))
+    if state.data:
+        return f"{state.dataset.title}, {sizes} network"
+    if not state.steps and state.to_dict() == state_from_fragment("").to_dict():
+        return f"the guide's {sizes} hand-trace"
+    return f"a {sizes} network"
+
+
+def run(args):
+    state = state_from_fragment(args.link)          # a bad link fails here, before anything starts
+    if args.save_page:
+        save_page(state, args.save_page)
+        print(f"Wrote {args.save_page}: {_what(state)}, every value and its formula, step by step; "
+              f"open it in any browser (no server needed)")
+        return 0
+    server = LabServer(port=args.port)
+    url = server.url(args.link)
+    try:   # from here on Ctrl-C stops the lab cleanly, even before it serves its first request
+        print(f"chainrule lab: {_what(state)}, live at\n  {url}\n"
+              f"Every number on the page is computed by chainrule's layers and losses in this process.\n"
+              f"It answers this computer only (127.0.0.1), and only with the token in that link. Ctrl-C stops it.",
+              flush=True)
+        if not args.no_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+    print("\nchainrule lab: stopped.", flush=True)
+    return 0
