@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import softmax
+from ..guide.errata import see_errata
 from ..viz.trace_spec import guide_differences
 from . import formulas
 from .formulas import element, number, plug
@@ -88,6 +89,7 @@ class _Builder:
         self.trace = trace
         self.values = _symbols(trace)
         self.notes = guide_differences(trace) if trace.guide else {}
+        self.guide_blocks = trace.guide_blocks
         self.items = []
 
     def add(self, name, index, value, phase, stages=(), about="", editable=False):
@@ -107,7 +109,7 @@ class _Builder:
         if round(float(value), 4) == round(printed, 4):
             return ""
         because = f" ({reason})" if reason else ""
-        return f"The guide prints {printed:.4f} here{because}; see docs/errata.md."
+        return f"The guide prints {printed:.4f} here{because}; {see_errata(self.guide_blocks)}."
 
     def plugged(self, text):
         return plug(text, self.values)
