@@ -1,0 +1,303 @@
+"""From what the judges measured to named findings: set-up mistakes seen directly, the mistake model (or the
+pair of models) that reproduces the learner's numbers, broken promises of the guide's API, the learner's own
+exceptions, limits that were hit, and, where nothing explains a failure, what was measured."""
+from __future__ import annotations
+
+from ..findings import Finding
+from . import measure, texts
+from .catalogue import MODELS, build, entry
+from .judges import check_of, probes_of
+from .judges.common import constant_ratio, flat, layers, plural
+from .locate import locate
+from .reproduce import Probe, Reproducer
+from .result import FAIL
+
+COMPUTATION = ("forward", "backward", "gradient check", "batches", "train_step", "one update", "training run",
+               "train_epoch", "shuffling", "mse_loss")
+TRAINING = ("train_step", "one update", "training run", "train_epoch")
+
+
+def from_entry(mistake, seen, line=None, source="", evidence=None, together=()):
+    return Finding(kind=mistake.kind, severity=mistake.severity, title=mistake.title, seen=seen, cause=mistake.cause,
+                   advice=mistake.advice, reread=mistake.reread, line=line, source=source, check=mistake.check,
+                   evidence=evidence or {}, together=together)
+
+
+def first_exception(ctx, kinds=("example", "step", "run", "epochs")):
+    for kind in kinds:
+        for i, record in ctx.of(kind):
+            if record.error is not None and record.error.type != "LearnerAPIError":
+                return kind, i, record
+    return None
+
+
+# --- set-up and variant ---
+
+def setup_findings(ctx):
+    findings = []
+    raised = first_exception(ctx)
+    for kind, (seen, evidence) in ctx.setup.items():
+        mistake = entry(kind)
+        if raised is not None and mistake.severity == "error":
+            seen += f"; and so your code raises: {raised[2].error.text()}"
+        line = mistake.where(ctx.source) if mistake.where and ctx.source else None
+        findings.append(from_entry(mistake, seen, line, ctx.source.line(line) if ctx.source else "", evidence))
+    return findings
+
+
+def variant_findings(ctx):
+    if ctx.variant is None:
+        return []
+    options = ", ".join(f"{k}={v!r}" for k, v in ctx.variant.options.items())
+    return [from_entry(ctx.variant, f"forward() matches chainrule's Network(..., {options}) on every example, not "
+                                    f"the guide's all-sigmoid network")]
+
+
+# --- the guide's API ---
+
+def api_findings(ctx):
+    findings, seen = [], set()
+    for (kind, i), record in sorted(ctx.records.items()):
+        error = getattr(record, "error", None)
+        if error is None or error.type != "LearnerAPIError":
+            continue
+        key = "no_param_lists" if "no list of weight arrays" in error.message or kind == "init" else "backward_returns"
+        if key in seen:
+            continue
+        seen.add(key)
+        title, cause, advice, reread = texts.API[key]
+        findings.append(Finding(kind=key, severity="error", title=title, seen=error.message, cause=cause,
+                                advice=advice, reread=reread, check=check_of(kind, ctx),
+                                line=ctx.source.def_line("backward" if key == "backward_returns" else "__init__")
+                                if ctx.source else None))
+    returns_none = [k for k, r in ctx.of("step") if ctx.load.train_step and r.returned is not None
+                    and r.returned.kind == "none"]
+    if returns_none:
+        title, cause, advice, reread = texts.API["step_returns_none"]
+        line = ctx.source.def_line("train_step") if ctx.source else None
+        findings.append(Finding(kind="step_returns_none", severity="warning", title=title,
+                                seen=f"train_step returned None on all {plural(len(returns_none), 'network')}",
+                                cause=cause, advice=advice, reread=reread, check="train_step", line=line,
+                                source=ctx.source.line(line) if ctx.source else ""))
+    return findings
+
+
+# --- reproduction ---
+
+def learner_probes(ctx):
+    skip_failed = any(entry(kind).severity == "error" for kind in ctx.setup)
+    probes = []
+    for kind in ("example", "loss", "step", "run", "epochs"):
+        for i, record in ctx.of(kind):
+            if kind == "example" and ctx.spec.examples[i].batch:
+                continue
+            if record.timeout is not None or record.stage == "make" or (skip_failed and record.failed):
+                continue
+            if record.error is not None and record.error.type == "LearnerAPIError":
+                continue
+            probes.append(Probe(kind, i, record))
+    return probes
+
+
+def _reproduced_words(ctx, probes):
+    counts = {}
+    for probe in probes:
+        counts[probe.kind] = counts.get(probe.kind, 0) + 1
+    archs = {ctx.spec.examples[p.index].arch for p in probes if p.kind == "example"}
+    parts = []
+    if counts.get("example"):
+        parts.append(f"{plural(counts['example'], 'single example')} ({plural(len(archs), 'network')}, every layer)")
+    if counts.get("loss"):
+        parts.append("your mse_loss on 3 inputs")
+    if counts.get("step"):
+        parts.append(plural(counts["step"], "one-step update"))
+    if counts.get("run"):
+        parts.append(plural(counts["run"], "training run"))
+    if counts.get("epochs"):
+        epochs = sum(len(p.record.epochs) for p in probes if p.kind == "epochs")
+        parts.append(f"{plural(counts['epochs'], 'train_epoch run')} ({epochs} epochs)")
+    return ", ".join(parts)
+
+
+def _ratio_words(ctx, probes, reproducer, reference):
+    """yours / chainrule per network, when it is one number for every gradient of the network."""
+    by_arch = {}
+    for probe in probes:
+        if probe.kind != "example" or probe.record.failed:
+            continue
+        ref = reproducer.run(reference, probe)
+        mine = [layers(probe.record.weight_grads), layers(probe.record.bias_grads)]
+        theirs = [layers(ref.weight_grads), layers(ref.bias_grads)]
+        if None in mine or None in theirs or any(a is None for g in mine + theirs for a in g):
+            return ""
+        try:
+            c = constant_ratio(flat(mine), flat(theirs))
+        except ValueError:
+            return ""
+        if c is None:
+            return ""
+        by_arch.setdefault(round(c, 6), []).append(ctx.sizes(ctx.spec.examples[probe.index].arch))
+    if len(by_arch) < 2 and 1.0 in by_arch:
+        return ""
+    parts = [f"{c:.6g} on {', '.join(dict.fromkeys(sizes))}" for c, sizes in by_arch.items()]
+    return "; yours / chainrule = " + "; ".join(parts) + " for every weight and bias"
+
+
+def _raises_too(ctx, probes):
+    for probe in probes:
+        if probe.record.error is not None:
+            return f"; where it cannot run, yours raises too: {probe.record.error.text()}"
+    return ""
+
+
+def model_findings(ctx, result):
+    probes = learner_probes(ctx)
+    if not probes or "shared_lists" in ctx.setup:
+        return []
+    reproducer = Reproducer(ctx.spec, ctx.load, probes, ctx.dtype, ctx.variant)
+    search = reproducer.search()
+    ctx.facts["search"] = search
+    if search.reference or not search.matches:
+        return []
+    base = build((), ctx.variant)
+    traced = [p for p in probes if getattr(p.record, "trace", None)]
+    words = _reproduced_words(ctx, probes)
+    ratios = _ratio_words(ctx, probes, reproducer, base)
+    raises = _raises_too(ctx, probes)
+    training_ok = all(c.status != FAIL for c in result.checks if c.name in TRAINING) and \
+        any(c.name in TRAINING for c in result.checks)
+    findings = []
+    alternatives = [m for m in search.matches]
+    for match in alternatives:
+        model = build(match.models, ctx.variant)
+        kinds = [m.kind for m in match.models]
+        for mistake in match.models:
+            others = tuple(k for k in kinds if k != mistake.kind)
+            if others:
+                seen = f"your numbers are exactly those of the guide's computation with this mistake AND " \
+                       f"{' and '.join(others)} made, on {words}; neither alone reproduces them{ratios}{raises}"
+                joint = texts.CANCEL if training_ok and any(entry(k).stage in ("output error", "delta", "gradient")
+                                                           for k in kinds) else ""
+                if not joint and {entry(k).stage for k in kinds} == {"loss", "output error"}:
+                    joint = texts.CONSISTENT
+                seen += f". {joint[0].upper()}{joint[1:]}" if joint else ""
+            else:
+                seen = f"your numbers are exactly those of the guide's computation with this mistake made, on " \
+                       f"{words}{ratios}{raises}"
+            if len(alternatives) > 1:
+                names = " or ".join("+".join(m.kind for m in other.models) for other in alternatives)
+                seen += (f". {names} reproduce your numbers equally: the probes that would tell them apart did not "
+                         f"run on your class")
+            line, text = locate(ctx.source, reproducer, model, mistake, base, traced, ctx.tol)
+            findings.append(from_entry(mistake, seen, line, text, {"models": kinds, "probes": len(probes)}, others))
+    return findings
+
+
+# --- what is left ---
+
+AFTER_BACKWARD = ("gradient check", "batches", "train_step", "one update", "training run", "train_epoch")
+DOWNSTREAM = {"forward": ("backward",) + AFTER_BACKWARD, "backward": AFTER_BACKWARD,
+              "train_step": ("training run", "train_epoch"), "one update": ("train_epoch",)}
+
+
+def covered(findings):
+    """The checks whose failures the findings explain (a check, and what inherits from it)."""
+    checks = set()
+    for finding in findings:
+        if finding.severity != "error":
+            continue
+        if finding.check in ("initial weights", "load") or "models" in finding.evidence:
+            checks.update(COMPUTATION + ("initial weights",))
+        checks.add(finding.check)
+        checks.update(DOWNSTREAM.get(finding.check, ()))
+    return checks
+
+
+def exception_findings(ctx, result, findings):
+    out, explained, seen = [], covered(findings), set()
+    for check in result.checks:
+        if check.status != FAIL or check.name in explained:
+            continue
+        raised = _raised_for(ctx, check.name)
+        if raised is None:
+            continue
+        kind, i, record = raised
+        error = record.error
+        key = (error.type, error.line, error.function)
+        if key not in seen:
+            seen.add(key)
+            title, cause, advice = texts.RAISED
+            out.append(Finding(kind="raised", severity="error",
+                               title=title.format(function=error.function or record.stage, type=error.type),
+                               seen=f"{error.text()} (on {_probe_words(ctx, kind, i)})", cause=cause,
+                               advice=advice.format(call=_call_words(ctx, kind, i)), line=error.line,
+                               source=error.source, check=check.name))
+        explained |= covered(out) | {check.name}
+    return out
+
+
+def _raised_for(ctx, check):
+    for kind, i, record in probes_of(ctx, check):
+        if record.error is not None and record.error.type != "LearnerAPIError":
+            return kind, i, record
+    return None
+
+
+def _probe_words(ctx, kind, i):
+    if kind == "example":
+        return ctx.example_label(i)
+    if kind == "step":
+        return ctx.arch_label(ctx.spec.steps[i].arch)
+    if kind in ("run", "epochs"):
+        return ctx.arch_label((ctx.spec.runs if kind == "run" else ctx.spec.epochs)[i].arch)
+    return kind
+
+
+def _call_words(ctx, kind, i):
+    if kind == "example":
+        e = ctx.spec.examples[i]
+        arch = ctx.spec.archs[e.arch]
+        return (f"net = Network({arch.sizes}, seed={arch.seed}); net.forward(np.array({e.x})); "
+                f"net.backward(np.array({e.target}))")
+    if kind == "step":
+        s = ctx.spec.steps[i]
+        arch = ctx.spec.archs[s.arch]
+        return (f"net = Network({arch.sizes}, seed={arch.seed}); net.train_step(np.array({s.x}), "
+                f"np.array({s.target}), {s.learning_rate})")
+    return "the probe above"
+
+
+def unexplained_findings(ctx, result, findings):
+    explained = covered(findings)
+    failed = [c.name for c in result.checks if c.status == FAIL and c.name not in explained]
+    out = []
+    order = ("forward", "backward", "gradient check", "train_step", "one update", "training run", "train_epoch")
+    first = next((name for name in order if name in failed), None)
+    if first is not None:
+        key = {"gradient check": "backward", "one update": "train_step", "training run": "train_step"}.get(first, first)
+        title, cause, advice, reread = texts.UNEXPLAINED[key]
+        measured = measure.backward(ctx) if key == "backward" else measure.update(ctx, first) if key == "train_step" \
+            else None
+        check = result.check_named(first)
+        seen = measured[0] if measured else (check.failure.message if check.failure and check.failure.message
+                                             else check.summary)
+        method = {"train_step": "train_step" if ctx.load.train_step else "train_epoch"}.get(key, key)
+        line = ctx.source.def_line(method) if ctx.source else None
+        out.append(Finding(kind=f"unexplained_{key}", severity="error", title=title, seen=seen,
+                           cause=cause.format(models=len(MODELS)), advice=advice, reread=reread, check=first,
+                           line=line, source=ctx.source.line(line) if ctx.source else ""))
+    if "mse_loss" in failed:
+        title, cause, advice, reread = texts.UNEXPLAINED["mse_loss"]
+        line = ctx.source.def_line("mse_loss") if ctx.source else None
+        out.append(Finding(kind="unexplained_mse_loss", severity="error", title=title,
+                           seen=result.check_named("mse_loss").summary, cause=cause, advice=advice, reread=reread,
+                           check="mse_loss", line=line, source=ctx.source.line(line) if ctx.source else ""))
+    return out
+
+
+def diagnose(ctx, result):
+    findings = setup_findings(ctx) + variant_findings(ctx) + api_findings(ctx)
+    findings += model_findings(ctx, result)
+    findings += exception_findings(ctx, result, findings)
+    findings += unexplained_findings(ctx, result, findings)
+    return findings
