@@ -83,8 +83,9 @@ def convention_notes(ctx, result):
     if ctx.dtype != np.float64:
         result.notes.append(f"your arrays are {ctx.dtype.name}: numbers compared to {ctx.tol.rtol:.0e} relative "
                             f"({ctx.long_tol.rtol:.0e} over a step or an epoch)")
-    for note in sorted(ctx.normalizer.notes):
-        result.notes.append(f"{note}: the same numbers, compared as the guide's")
+    if ctx.normalizer.notes:
+        result.notes.append("; ".join(sorted(ctx.normalizer.notes)) + ": the same numbers, compared as the guide's "
+                                                                       "(n,) vectors")
 
 
 def limit_findings(ctx, result):

@@ -100,7 +100,9 @@ class Normalizer:
         if vector and array.shape != tuple(shape) and array.size == int(np.prod(shape)) and \
                 [d for d in array.shape if d != 1] == [d for d in shape if d != 1]:
             if what:
-                self.notes.add(f"{what} of shape {array.shape} (the guide's are {tuple(shape)})")
+                form = "numbers" if array.ndim == 0 else "columns (n, 1)" if array.ndim == 2 and array.shape[-1] == 1 \
+                    else "rows (1, n)" if array.ndim == 2 else f"arrays of shape {array.shape}"
+                self.notes.add(f"{what} as {form}")
             array = array.reshape(shape)
         return dataclasses.replace(value, array=array)
 
@@ -130,7 +132,7 @@ class Normalizer:
         n_out = self.archs[arch].sizes[-1]
         shape = (rows, n_out) if rows else (n_out,)
         if value is not None and value.kind == "array" and rows and value.array.shape == (n_out, rows) and n_out != rows:
-            self.notes.add(f"forward() of a batch returns one example per column, shape {value.array.shape}")
+            self.notes.add("forward() of a batch returns one example per column")
             value = dataclasses.replace(value, array=value.array.T)
         return self._array(value, shape, what="" if rows else "forward() returns outputs")
 

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from ..findings import Finding
 from . import measure, texts
-from .catalogue import MODELS, build, entry
+from . import matched
+from .matched import from_entry
+from .catalogue import MODELS, entry
 from .judges import check_of, probes_of
-from .judges.common import constant_ratio, flat, layers, plural
-from .locate import locate
+from .judges.common import plural
 from .reproduce import Probe, Reproducer
 from .result import FAIL
 
 COMPUTATION = ("forward", "backward", "gradient check", "batches", "train_step", "one update", "training run",
                "train_epoch", "shuffling", "mse_loss")
 TRAINING = ("train_step", "one update", "training run", "train_epoch")
-
-
-def from_entry(mistake, seen, line=None, source="", evidence=None, together=()):
-    return Finding(kind=mistake.kind, severity=mistake.severity, title=mistake.title, seen=seen, cause=mistake.cause,
-                   advice=mistake.advice, reread=mistake.reread, line=line, source=source, check=mistake.check,
-                   evidence=evidence or {}, together=together)
 
 
 def first_exception(ctx, kinds=("example", "step", "run", "epochs")):
@@ -49,8 +44,10 @@ def variant_findings(ctx):
     if ctx.variant is None:
         return []
     options = ", ".join(f"{k}={v!r}" for k, v in ctx.variant.options.items())
+    line = ctx.variant.where(ctx.source) if ctx.variant.where and ctx.source else None
     return [from_entry(ctx.variant, f"forward() matches chainrule's Network(..., {options}) on every example, not "
-                                    f"the guide's all-sigmoid network")]
+                                    f"the guide's all-sigmoid network", line,
+                       ctx.source.line(line) if ctx.source else "")]
 
 
 # --- the guide's API ---
@@ -99,57 +96,6 @@ def learner_probes(ctx):
     return probes
 
 
-def _reproduced_words(ctx, probes):
-    counts = {}
-    for probe in probes:
-        counts[probe.kind] = counts.get(probe.kind, 0) + 1
-    archs = {ctx.spec.examples[p.index].arch for p in probes if p.kind == "example"}
-    parts = []
-    if counts.get("example"):
-        parts.append(f"{plural(counts['example'], 'single example')} ({plural(len(archs), 'network')}, every layer)")
-    if counts.get("loss"):
-        parts.append("your mse_loss on 3 inputs")
-    if counts.get("step"):
-        parts.append(plural(counts["step"], "one-step update"))
-    if counts.get("run"):
-        parts.append(plural(counts["run"], "training run"))
-    if counts.get("epochs"):
-        epochs = sum(len(p.record.epochs) for p in probes if p.kind == "epochs")
-        parts.append(f"{plural(counts['epochs'], 'train_epoch run')} ({epochs} epochs)")
-    return ", ".join(parts)
-
-
-def _ratio_words(ctx, probes, reproducer, reference):
-    """yours / chainrule per network, when it is one number for every gradient of the network."""
-    by_arch = {}
-    for probe in probes:
-        if probe.kind != "example" or probe.record.failed:
-            continue
-        ref = reproducer.run(reference, probe)
-        mine = [layers(probe.record.weight_grads), layers(probe.record.bias_grads)]
-        theirs = [layers(ref.weight_grads), layers(ref.bias_grads)]
-        if None in mine or None in theirs or any(a is None for g in mine + theirs for a in g):
-            return ""
-        try:
-            c = constant_ratio(flat(mine), flat(theirs))
-        except ValueError:
-            return ""
-        if c is None:
-            return ""
-        by_arch.setdefault(round(c, 6), []).append(ctx.sizes(ctx.spec.examples[probe.index].arch))
-    if len(by_arch) < 2 and 1.0 in by_arch:
-        return ""
-    parts = [f"{c:.6g} on {', '.join(dict.fromkeys(sizes))}" for c, sizes in by_arch.items()]
-    return "; yours / chainrule = " + "; ".join(parts) + " for every weight and bias"
-
-
-def _raises_too(ctx, probes):
-    for probe in probes:
-        if probe.record.error is not None:
-            return f"; where it cannot run, yours raises too: {probe.record.error.text()}"
-    return ""
-
-
 def model_findings(ctx, result):
     probes = learner_probes(ctx)
     if not probes or "shared_lists" in ctx.setup:
@@ -159,38 +105,7 @@ def model_findings(ctx, result):
     ctx.facts["search"] = search
     if search.reference or not search.matches:
         return []
-    base = build((), ctx.variant)
-    traced = [p for p in probes if getattr(p.record, "trace", None)]
-    words = _reproduced_words(ctx, probes)
-    ratios = _ratio_words(ctx, probes, reproducer, base)
-    raises = _raises_too(ctx, probes)
-    training_ok = all(c.status != FAIL for c in result.checks if c.name in TRAINING) and \
-        any(c.name in TRAINING for c in result.checks)
-    findings = []
-    alternatives = [m for m in search.matches]
-    for match in alternatives:
-        model = build(match.models, ctx.variant)
-        kinds = [m.kind for m in match.models]
-        for mistake in match.models:
-            others = tuple(k for k in kinds if k != mistake.kind)
-            if others:
-                seen = f"your numbers are exactly those of the guide's computation with this mistake AND " \
-                       f"{' and '.join(others)} made, on {words}; neither alone reproduces them{ratios}{raises}"
-                joint = texts.CANCEL if training_ok and any(entry(k).stage in ("output error", "delta", "gradient")
-                                                           for k in kinds) else ""
-                if not joint and {entry(k).stage for k in kinds} == {"loss", "output error"}:
-                    joint = texts.CONSISTENT
-                seen += f". {joint[0].upper()}{joint[1:]}" if joint else ""
-            else:
-                seen = f"your numbers are exactly those of the guide's computation with this mistake made, on " \
-                       f"{words}{ratios}{raises}"
-            if len(alternatives) > 1:
-                names = " or ".join("+".join(m.kind for m in other.models) for other in alternatives)
-                seen += (f". {names} reproduce your numbers equally: the probes that would tell them apart did not "
-                         f"run on your class")
-            line, text = locate(ctx.source, reproducer, model, mistake, base, traced, ctx.tol)
-            findings.append(from_entry(mistake, seen, line, text, {"models": kinds, "probes": len(probes)}, others))
-    return findings
+    return matched.findings(ctx, result, reproducer, search, probes)
 
 
 # --- what is left ---
@@ -206,8 +121,9 @@ def covered(findings):
     for finding in findings:
         if finding.severity != "error":
             continue
-        if finding.check in ("initial weights", "load") or "models" in finding.evidence:
+        if finding.check in ("initial weights", "load"):
             checks.update(COMPUTATION + ("initial weights",))
+        checks.update(finding.evidence.get("explains", ()))
         checks.add(finding.check)
         checks.update(DOWNSTREAM.get(finding.check, ()))
     return checks

@@ -413,6 +413,7 @@ class Driver:
     # the lab: the learner's class on an explicit state and example
     def lab(self, state, record: LabRecord):
         net = self._net_in_state(state, record)
+        record.convention = self.subject.convention
         x, target = self.subject.vector(state.x), self.subject.vector(state.target)
         record.stage = "forward"
         output = net.forward(x.copy())

@@ -39,57 +39,79 @@ def _by_occurrence(tape):
 
 
 def _arrays(value):
-    if isinstance(value, (list, tuple)):
-        return [np.asarray(v, dtype=float) for v in value if v is not None and np.size(v)]
+    """The arrays in a stage's value (a number, an array, or lists of them, as backward() returns)."""
     if value is None:
         return []
-    return [np.asarray(value, dtype=float)]
+    if isinstance(value, (list, tuple)):
+        return [a for v in value for a in _arrays(v)]
+    array = np.asarray(value, dtype=float)
+    return [array] if array.size else []
 
 
-def _same(event_value, target, tol):
+def _likeness(event_value, target, tol):
+    """2: the same numbers in the same shape; 1: the same numbers in another shape (a column for a row); 0."""
     mine = event_value.numbers()
     if mine is None:
-        return False
+        return 0
+    best = 0
     for ref in _arrays(target):
-        if ref.size == mine.size and ref.size > 0 and np.any(ref) and (
-                agree(mine.ravel(), ref.ravel(), tol) or (ref.ndim == 2 and agree(mine.ravel(), ref.T.ravel(), tol))):
-            return True
-    return False
+        if ref.size != mine.size or ref.size == 0 or not np.any(ref):
+            continue
+        if mine.shape == ref.shape and agree(mine, ref, tol):
+            return 2
+        if agree(mine.ravel(), ref.ravel(), tol) or (ref.ndim == 2 and agree(mine.ravel(), ref.T.ravel(), tol)):
+            best = 1
+    return best
+
+
+# the probes whose traced call is each method (a step probe calls train_epoch when there is no train_step)
+ROOTS = {"backward": ("example",), "train_step": ("step",), "train_epoch": ("epochs", "step"), "forward": ()}
+
+
+def _differences(reproducer, models, base, probe, tol, reference_values):
+    model_tape = _by_occurrence(_tapes(reproducer, models, probe))
+    reference_tape = dict(_by_occurrence(_tapes(reproducer, base, probe)))
+    found = []
+    for key, value in model_tape:
+        ref = reference_tape.get(key)
+        same = ref is not None and len(_arrays(value)) == len(_arrays(ref)) and \
+            all(agree(a, b, tol) for a, b in zip(_arrays(value), _arrays(ref)))
+        if not same:
+            found.append((key[0], ref if reference_values else value, value if reference_values else ref))
+    return found
 
 
 def traced_line(reproducer, models, mistake, base, probes, tol):
-    """The line of the first traced value that is one of ``mistake``'s own values (None if none is)."""
-    stages = [s for s in mistake.located_by if s in STAGES]
-    if not stages:
-        return None
-    for probe in probes:
-        events = getattr(probe.record, "trace", None)
-        if not events:
-            continue
-        model_tape = dict(_by_occurrence(_tapes(reproducer, models, probe)))
-        reference_tape = dict(_by_occurrence(_tapes(reproducer, base, probe)))
-        wanted, unwanted = [], []
-        for key, value in model_tape.items():
-            if key[0] not in stages:
+    """The line of the first traced value that the mistake makes (its own stages' values where the guide's
+    computation has others); failing that, the first value computed from them inside the method the mistake
+    lives in. For a mistake that computes the right value and then drops it (``locate_reference``), the right
+    value of its own stages. None if no traced value tells."""
+    own = set(mistake.located_by)
+    passes = [(own, probes)]
+    if not mistake.locate_reference:
+        roots = ROOTS.get(mistake.method, ())
+        passes.append((None, [p for p in probes if p.kind in roots]))
+    for stages, chosen in passes:
+        for probe in chosen:
+            events = getattr(probe.record, "trace", None)
+            if not events or (stages is not None and not stages):
                 continue
-            ref = reference_tape.get(key)
-            differs = ref is None or not all(agree(a, b, tol) for a, b in zip(_arrays(value), _arrays(ref))) or \
-                len(_arrays(value)) != len(_arrays(ref))
-            if differs:
-                wanted.append(ref if mistake.locate_reference else value)
-                unwanted.append(value if mistake.locate_reference else ref)
-        wanted = [w for w in wanted if w is not None]
-        for event in events:
-            if any(_same(event.value, w, tol) for w in wanted) and not any(
-                    u is not None and _same(event.value, u, tol) for u in unwanted):
-                return event.line
+            differences = _differences(reproducer, models, base, probe, tol, mistake.locate_reference)
+            wanted = [(w, u) for stage, w, u in differences if w is not None and (stages is None or stage in stages)]
+            if not wanted:
+                continue
+            for event in events:
+                for w, u in wanted:
+                    score = _likeness(event.value, w, tol)
+                    if score and score > (_likeness(event.value, u, tol) if u is not None else 0):
+                        return event.line
     return None
 
 
 def locate(source, reproducer, models, mistake, base, probes, tol):
     """(line, text of the line) where ``mistake`` shows in the learner's file, or (None, "")."""
     line = None
-    if reproducer is not None and models is not None:
+    if reproducer is not None and models is not None and mistake.traced:
         try:
             line = traced_line(reproducer, models, mistake, base, probes, tol)
         except Exception:  # noqa: BLE001 - locating is a help: never let it break the report

@@ -350,6 +350,7 @@ class EpochRecord(Outcome):
 
 @dataclass
 class LabRecord(Outcome):
+    convention: Optional[Convention] = None
     output: Optional[Value] = None
     saved: Dict[str, Value] = field(default_factory=dict)   # lists forward() saved (activations, z values, ...)
     loss: Optional[float] = None

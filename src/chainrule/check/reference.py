@@ -150,12 +150,16 @@ class GuideNetwork:
     def returned(self, weight_grads, bias_grads):
         return weight_grads, bias_grads
 
+    def unpack(self, returned):
+        """How the training code reads backward()'s result: (weight_grads, bias_grads)."""
+        return returned
+
     # --- one step ---
 
     def train_step(self, x, target, learning_rate):
         prediction = self.forward(x)
         loss = self.mse_loss(prediction, target)
-        weight_grads, bias_grads = self.backward(target)
+        weight_grads, bias_grads = self.unpack(self.backward(target))
         self.update(weight_grads, bias_grads, learning_rate)
         return self.step_return(loss, x, target)
 
@@ -205,7 +209,7 @@ class GuideNetwork:
         for i_x, i_y in pairs:
             prediction = self.forward(X[i_x])
             loss += self.mse_loss(prediction, y[i_y])
-            weight_grads, bias_grads = self.backward(y[i_y])
+            weight_grads, bias_grads = self.unpack(self.backward(y[i_y]))
             for j in range(len(self.weights)):
                 cum_wg[j] += weight_grads[j]
                 cum_bg[j] += bias_grads[j]

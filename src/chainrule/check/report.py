@@ -93,9 +93,27 @@ def render(result, show_printed=5, hints=3):
         printed = result.printed.splitlines()
         lines.append(f"Your code printed (or warned) {len(printed)} line(s) while it was checked"
                      + (f"; the first {show_printed}:" if len(printed) > show_printed else ":"))
-        lines += [f"  | {line}" for line in printed[:show_printed]]
+        lines += [f"  | {line[:200]}" + ("..." if len(line) > 200 else "") for line in printed[:show_printed]]
         lines.append("")
     skipped = [c.name for c in result.checks if c.status not in (PASS, "FAIL", "WARN")]
     verdict = result.verdict + (f"; not checked: {', '.join(skipped)}" if skipped and result.passed else "")
     lines.append(f"Verdict: {verdict}.")
     return "\n".join(lines)
+
+
+def catalogue_text():
+    """``chainrule check --list-mistakes``: every mistake it can name, stage by stage."""
+    from .catalogue import CATALOGUE, STAGE_ORDER
+    lines = wrap(f"chainrule check names {len(CATALOGUE)} mistakes (and pairs of them) by reproducing your numbers "
+                 f"with a model of each; WARN marks a workable choice. docs/check.md explains each one.", "", "")
+    lines.append("")
+    for stage in STAGE_ORDER:
+        entries = [m for m in CATALOGUE.values() if m.stage == stage]
+        if not entries:
+            continue
+        lines.append(f"{stage} (shows in: {entries[0].check})")
+        for m in entries:
+            flag = "WARN " if m.severity == "warning" else "     "
+            lines += wrap(m.title, f"  {flag}{m.kind:<28} ", " " * 36)
+        lines.append("")
+    return "\n".join(lines).rstrip()

@@ -120,7 +120,8 @@ class Probe:
 @dataclass
 class Match:
     models: Tuple[Mistake, ...]     # () for the reference
-    probes: int = 0                 # how many of the learner's probes it reproduces (all of them)
+    probes: int = 0                 # how many of the learner's probes it reproduces
+    upto: str = ""                  # "" if all of them; else the first probe kind it does not reproduce
 
 
 @dataclass
@@ -158,19 +159,18 @@ class Reproducer:
             self.records[(model.__qualname__, probe.kind, probe.index)] = record
         return record
 
-    def reproduces(self, model, keep=False):
+    def reproduces(self, model, keep=False, probes=None):
         """(True, None, "") if the model gives the learner's numbers on every probe; else the first probe and
         field that differ."""
-        for probe in self.probes:
+        for probe in self.probes if probes is None else probes:
             ok, where = records_agree(probe.record, self.run(model, probe, keep), self.tol, self.long_tol)
             if not ok:
                 return False, probe, where
         return True, None, ""
 
     def search(self, pairs=True) -> Search:
-        """The reference first; then every model; then, if none reproduces the numbers, every pair that could
-        (a pair can only give the learner's numbers on the first probe where the reference differs if one of
-        its models changes that probe and the other matches it, or both change it)."""
+        """The reference first; then every model; then, if none reproduces the numbers, every pair; then
+        mistakes at different stages, stage by stage (``staged``)."""
         result = Search(probes=len(self.probes))
         reference = build((), self.variant)
         ok, first, where = self.reproduces(reference, keep=True)
@@ -178,20 +178,61 @@ class Reproducer:
             result.reference = True
             return result
         result.first_difference, result.field = first, where
-        reference_record = self.records[(reference.__qualname__, first.kind, first.index)]
-        changes, matches_first = {}, {}
-        for mistake in MODELS:
-            model = build((mistake,), self.variant)
-            record = self.run(model, first)
-            matches_first[mistake.kind] = records_agree(first.record, record, self.tol, self.long_tol)[0]
-            changes[mistake.kind] = not records_agree(reference_record, record, self.tol, self.long_tol)[0]
-            if matches_first[mistake.kind] and self.reproduces(model)[0]:
-                result.matches.append(Match((mistake,), len(self.probes)))
-        if result.matches or not pairs:
-            return result
-        for a, b in itertools.combinations(MODELS, 2):
-            possible = (changes[a.kind] and changes[b.kind]) or (not changes[a.kind] and matches_first[b.kind]) or \
-                (not changes[b.kind] and matches_first[a.kind])
-            if possible and composable(a, b) and self.reproduces(build((a, b), self.variant))[0]:
-                result.matches.append(Match((a, b), len(self.probes)))
+        result.matches = [Match(models, len(self.probes)) for models in self.explain((), self.probes, first, pairs)]
+        if not result.matches and pairs:
+            staged = self.staged()
+            if staged is not None:
+                result.matches.append(staged)
         return result
+
+    def explain(self, base, probes, first, pairs=True):
+        """The single models, or else the pairs, that with ``base`` reproduce ``probes`` (``first``: the first of
+        them ``base`` alone does not). A pair can only reproduce ``first`` if one of its models changes it and
+        the other matches it, or both change it: that rules out most pairs after one probe."""
+        base = list(base)
+        ordered = [first] + [p for p in probes if p is not first]
+        # what base already reproduces must stay reproduced: one probe of each kind before ``first``
+        position = probes.index(first)
+        kept = list({p.kind: p for p in reversed(probes[:position])}.values())
+        before = self.run(build(base, self.variant), first)
+        changes, matches = {}, {}
+        singles = []
+        for mistake in MODELS:
+            if not all(composable(mistake, other) for other in base):
+                continue
+            model = build(base + [mistake], self.variant)
+            if kept and not self.reproduces(model, probes=kept)[0]:
+                continue
+            record = self.run(model, first)
+            matches[mistake.kind] = records_agree(first.record, record, self.tol, self.long_tol)[0]
+            changes[mistake.kind] = not records_agree(before, record, self.tol, self.long_tol)[0]
+            if matches[mistake.kind] and self.reproduces(build(base + [mistake], self.variant), probes=ordered)[0]:
+                singles.append((mistake,))
+        if singles or not pairs:
+            return singles
+        found = []
+        for a, b in itertools.combinations([m for m in MODELS if m.kind in changes], 2):
+            possible = (changes[a.kind] and changes[b.kind]) or (not changes[a.kind] and matches[b.kind]) or \
+                (not changes[b.kind] and matches[a.kind])
+            if possible and composable(a, b) and \
+                    self.reproduces(build(base + [a, b], self.variant), probes=ordered)[0]:
+                found.append((a, b))
+        return found
+
+    def staged(self) -> Optional[Match]:
+        """Mistakes at different stages, found one stage at a time: what reproduces backward() on every example,
+        then with it the steps, the runs, the epochs. Returns what reproduces the most (None if not even the
+        first stage that differs can be reproduced)."""
+        chosen = []
+        kinds = [kind for kind, _ in KINDS if any(p.kind == kind for p in self.probes)]
+        for n, kind in enumerate(kinds):
+            so_far = [p for p in self.probes if p.kind in kinds[:n + 1]]
+            ok, first, _ = self.reproduces(build(chosen, self.variant), probes=so_far)
+            if ok:
+                continue
+            found = self.explain(chosen, so_far, first)
+            if not found:
+                done = len([p for p in self.probes if p.kind in kinds[:n]])
+                return Match(tuple(chosen), done, kind) if chosen else None
+            chosen += list(found[0])
+        return Match(tuple(chosen), len(self.probes)) if chosen else None

@@ -34,7 +34,18 @@ from .records import Done, Report, Started
 
 SUPERVISOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "supervisor.py")
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BOOT = f"import sys; sys.path.insert(0, {SOURCE_ROOT!r}); from chainrule.check.worker import main; main()"
+# The worker needs only records, driver, learner and tracer: load them without chainrule's __init__ (which
+# imports the whole library), then forget the stand-in packages so that the learner's own `import chainrule`
+# gets the real one.
+BOOT = f"""import sys, types
+for name in ("chainrule", "chainrule.check"):
+    package = types.ModuleType(name)
+    package.__path__ = [{SOURCE_ROOT!r} + "/" + name.replace(".", "/")]
+    sys.modules[name] = package
+from chainrule.check.worker import main
+for name in [n for n in sys.modules if n == "chainrule" or n.startswith("chainrule.")]:
+    del sys.modules[name]
+main()"""
 STOPPED = 200
 
 

@@ -53,6 +53,20 @@ class Source:
                  and (getattr(sub.func, "attr", None) == called or getattr(sub.func, "id", None) == called)]
         return min(lines) if lines else None
 
+    def reassigned_line(self, function, argument):
+        """The first line in ``function`` that rebinds its ``argument``-th parameter (after self, for a method):
+        X = X[indices]."""
+        node = self.function(function)
+        if node is None:
+            return None
+        params = [a.arg for a in node.args.args if a.arg != "self"]
+        if argument >= len(params):
+            return None
+        name = params[argument]
+        lines = [sub.lineno for sub in ast.walk(node) if isinstance(sub, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == name for t in sub.targets)]
+        return min(lines) if lines else None
+
     def return_line(self, function):
         node = self.function(function)
         if node is None:

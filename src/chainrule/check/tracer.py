@@ -32,7 +32,7 @@ def _values(name, value):
         yield name, value
     elif isinstance(value, (list, tuple)) and 0 < len(value) <= 8:
         for j, item in enumerate(value):
-            if isinstance(item, np.ndarray) and _keepable(item):
+            if _keepable(item):
                 yield f"{name}[{j}]", item
 
 

@@ -53,6 +53,7 @@ class Mistake:
     locate: Tuple[str, ...] = ()                # stages whose values mark the line (default: the replaced ones)
     locate_reference: bool = False              # look for the guide's value instead (computed, then not used)
     where: Optional[Callable] = None            # source -> line, when no traced value can tell
+    traced: bool = True                         # False: ``where`` tells the line better than any traced value
     options: Mapping[str, object] = field(default_factory=dict)   # variants: chainrule Network(...) options
 
     @property

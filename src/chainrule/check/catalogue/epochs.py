@@ -12,7 +12,7 @@ def _per_example(self, X, y, pairs, learning_rate, batch_size):
     for i_x, i_y in pairs:
         prediction = self.forward(X[i_x])
         loss += self.mse_loss(prediction, y[i_y])
-        weight_grads, bias_grads = self.backward(y[i_y])
+        weight_grads, bias_grads = self.unpack(self.backward(y[i_y]))
         self.update(weight_grads, bias_grads, learning_rate)
     return loss
 
@@ -64,7 +64,7 @@ MISTAKES = [
         "the epoch's loss is the mean over its examples, total_loss / n, comparable from one data set size to "
         "another; yours is the total",
         "return total_loss / n", EPOCH_READ, family="epoch_return",
-        methods={"epoch_return": lambda self, total, n, batches: total},
+        methods={"epoch_return": lambda self, total, n, batches: total}, traced=False,
         where=lambda source: source.return_line("train_epoch")),
     Mistake(
         "epoch_loss_mean_of_batches", "epoch",
@@ -72,7 +72,8 @@ MISTAKES = [
         "the epoch's loss is the mean over all n examples, total_loss / n; averaging the batch means gives the "
         "examples of a smaller last batch more weight",
         "total_loss += the batch's summed loss; return total_loss / n", EPOCH_READ, family="epoch_return",
-        methods={"epoch_return": _mean_of_batches}, where=lambda source: source.return_line("train_epoch")),
+        methods={"epoch_return": _mean_of_batches}, traced=False,
+        where=lambda source: source.return_line("train_epoch")),
     Mistake(
         "no_shuffle", "order",
         "no shuffling: every epoch visits the examples in their stored order",
@@ -86,7 +87,7 @@ MISTAKES = [
         "the examples are shuffled, but into the same order each epoch: a permutation drawn once, or "
         "np.random.seed(...) called inside train_epoch, which makes every permutation the same",
         "seed once (in __init__); draw np.random.permutation(n) anew in every epoch", EPOCH_READ, family="order",
-        methods={"epoch_order": _same_order},
+        methods={"epoch_order": _same_order}, traced=False,
         where=lambda source: source.call_line("train_epoch", "seed") or source.call_line("train_epoch", "permutation")
         or source.def_line("train_epoch")),
     Mistake(
@@ -102,8 +103,9 @@ MISTAKES = [
         "shuffling must move each input and its target together: X[indices] with y[indices]; yours shuffles X "
         "only, so after the shuffle example k's input is trained towards another example's target",
         "X_shuffled, y_shuffled = X[indices], y[indices]  (or index both with idx in the loop)", EPOCH_READ,
-        methods={"y_row": lambda self, order, k: k},
-        where=lambda source: source.call_line("train_epoch", "permutation") or source.def_line("train_epoch")),
+        methods={"y_row": lambda self, order, k: k}, traced=False,
+        where=lambda source: source.reassigned_line("train_epoch", 1) or source.call_line("train_epoch", "permutation")
+        or source.def_line("train_epoch")),
     Mistake(
         "drop_last", "epoch",
         "the last, partial batch is dropped: some examples are never trained on",

@@ -58,9 +58,10 @@ MISTAKES = [
     Mistake(
         "grads_swapped", "returned",
         "backward() returns (bias_grads, weight_grads), the other way round",
-        "the guide's backward(target) returns (weight_grads, bias_grads); code written for the guide (its "
-        "train_epoch, gradient_check) unpacks them in that order (Nielsen's backprop returns (nabla_b, nabla_w))",
-        "return weight_grads, bias_grads", IMPLEMENTING, family="returned",
-        methods={"returned": lambda self, w, b: (b, w)},
+        "the guide's backward(target) returns (weight_grads, bias_grads); your own training code reads them "
+        "your way round, but code written for the guide (its train_epoch, gradient_check) unpacks them in the "
+        "guide's order (Nielsen's backprop returns (nabla_b, nabla_w))",
+        "return weight_grads, bias_grads (and unpack them in that order)", IMPLEMENTING, family="returned",
+        methods={"returned": lambda self, w, b: (b, w), "unpack": lambda self, returned: returned[::-1]},
         where=lambda source: source.return_line("backward")),
 ]

@@ -43,12 +43,14 @@ MISTAKES = [
         "the guide's mean squared error is np.mean((p - t)**2); the sum is n times larger (n = the number of "
         "outputs, or of all the numbers in a batch), so every loss you print differs from the guide's",
         "return np.mean((predictions - targets) ** 2)", MSE_READ, family="loss",
-        methods={"mse_loss": staticmethod(lambda p, t: np.sum((p - t) ** 2))}),
+        methods={"mse_loss": staticmethod(lambda p, t: np.sum((p - t) ** 2))}, traced=False,
+        where=lambda source: source.return_line("mse_loss") or source.def_line("mse_loss")),
     Mistake(
         "loss_half_sum", "loss",
         "mse_loss is 1/2 * sum((p - t)**2), another textbook's loss, not the guide's mean",
         "1/2 * sum((p - t)**2) is the loss whose gradient is a - t; the guide's mse_loss is np.mean((p - t)**2), "
         "2/n times it, so the losses you print differ from the guide's",
         "return np.mean((predictions - targets) ** 2)", MSE_READ, family="loss",
-        methods={"mse_loss": staticmethod(lambda p, t: 0.5 * np.sum((p - t) ** 2))}),
+        methods={"mse_loss": staticmethod(lambda p, t: 0.5 * np.sum((p - t) ** 2))}, traced=False,
+        where=lambda source: source.return_line("mse_loss") or source.def_line("mse_loss")),
 ]
