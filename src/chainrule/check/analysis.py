@@ -18,6 +18,7 @@ from .compare import agree
 from .context import Context
 from .diagnose import diagnose
 from .judges import CHECKS, check_of
+from .records import Output
 from .result import FAIL, Check, CheckResult, Failure
 
 
@@ -162,13 +163,15 @@ def _running_words(ctx, running):
         return "it ran your code"
     if running.kind == "load":
         return "loading your file"
-    return f"running {check_of(_kind(ctx, running.kind, running.index), ctx)} on {_probe_label(ctx, running.kind, running.index)}"
+    what = "forward() and backward()" if running.kind == "example" else _running_check(ctx, running)
+    return f"running {what} on {_probe_label(ctx, running.kind, running.index)}"
 
 
 def _running_check(ctx, running):
     if running is None or running.kind == "load":
         return "load"
-    return check_of(_kind(ctx, running.kind, running.index), ctx)
+    kind = _kind(ctx, running.kind, running.index)
+    return "backward" if kind == "example" else check_of(kind, ctx)
 
 
 def ended_early(ctx, result):
@@ -212,8 +215,7 @@ def load_failed(ctx, result):
 def analyse(spec, replies, outcome, display_path, source, limits) -> CheckResult:
     ctx = Context(spec, replies, outcome, display_path, source, limits)
     result = CheckResult(path=display_path, class_name=ctx.load.class_name)
-    result.printed = "".join(r.printed.text for (_, _), r in sorted(ctx.raw.items(), key=lambda kv: _order(replies, kv[0]))
-                             if getattr(r, "printed", None))
+    result.printed = "".join(r.text for r in replies if isinstance(r, Output))
     if outcome is not None and outcome.stdout.text:
         result.printed += outcome.stdout.text
     if outcome is not None and outcome.stderr.text:
@@ -234,13 +236,7 @@ def analyse(spec, replies, outcome, display_path, source, limits) -> CheckResult
             result.checks.append(check)
     limits_found = limit_findings(ctx, result)
     ended_early(ctx, result)
-    result.diagnoses = diagnose(ctx, result) + limits_found
+    result.diagnoses = diagnose(ctx, result, limits_found) + limits_found
     convention_notes(ctx, result)
     return result
 
-
-def _order(replies, key):
-    for n, reply in enumerate(replies):
-        if getattr(reply, "kind", None) == key[0] and getattr(reply, "index", None) == key[1] and hasattr(reply, "record"):
-            return n
-    return len(replies)

@@ -13,7 +13,7 @@ from .analysis import NoNetworkClass, analyse
 from .driver import Driver, Guard
 from .learner import Subject
 from .probes import build_spec
-from .records import LoadRecord, LoadRequest, Report
+from .records import LoadRecord, LoadRequest, Output, Report
 from .sandbox import Limits
 from .source import Source
 from .worker import run_probes
@@ -82,7 +82,7 @@ def _in_process(cls, path, spec, limits):
                       loss_name=subject.loss_name, train_step=subject.has_train_step,
                       train_epoch=subject.train_epoch_kind)
     replies = [Report("load", 0, load)]
-    guard = Guard(path, limits.probe_seconds, capture=True)
+    guard = Guard(path, limits.probe_seconds, capture=True, forward=lambda text: replies.append(Output(text)))
     run_probes(Driver(subject, spec, path), guard, replies.append)
     source = None
     if path is not None:

@@ -211,9 +211,10 @@ def unexplained_findings(ctx, result, findings):
     return out
 
 
-def diagnose(ctx, result):
+def diagnose(ctx, result, prior=()):
+    """The findings; ``prior`` (the limits that were hit) explain the checks they ended."""
     findings = setup_findings(ctx) + variant_findings(ctx) + api_findings(ctx)
     findings += model_findings(ctx, result)
-    findings += exception_findings(ctx, result, findings)
-    findings += unexplained_findings(ctx, result, findings)
+    findings += exception_findings(ctx, result, findings + list(prior))
+    findings += unexplained_findings(ctx, result, findings + list(prior))
     return findings

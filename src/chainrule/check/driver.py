@@ -32,8 +32,9 @@ class ProbeTimeout(BaseException):
 class CappedText(io.TextIOBase):
     """Keeps the first PRINT_LIMIT characters printed in each probe (TOTAL_PRINT_LIMIT in all), counts the rest."""
 
-    def __init__(self):
+    def __init__(self, forward=None):
         self.parts, self.kept, self.total, self.all_kept = [], 0, 0, 0
+        self.forward = forward      # called with each piece of text kept, as it is printed
 
     def writable(self):
         return True
@@ -46,6 +47,8 @@ class CappedText(io.TextIOBase):
             kept = min(room, len(text))
             self.kept += kept
             self.all_kept += kept
+            if self.forward is not None:
+                self.forward(text[:room])
         return len(text)
 
     def take(self):
@@ -58,10 +61,10 @@ class Guard:
     """Runs a piece of probed code: its exception (with the line of the learner's file), a time-out, or what it
     printed go into the record; nothing escapes."""
 
-    def __init__(self, path=None, time_limit=None, capture=False):
+    def __init__(self, path=None, time_limit=None, capture=False, forward=None):
         self.path = path
         self.time_limit = time_limit
-        self.captured = CappedText() if capture else None
+        self.captured = CappedText(forward) if capture else None
         self.use_alarm = bool(time_limit) and hasattr(signal, "setitimer") and \
             threading.current_thread() is threading.main_thread()
 
@@ -253,6 +256,7 @@ class Driver:
         example = self.spec.examples[i]
         if not example.batch and not self.vector_checked:
             self.vector_checked = True
+            record.stage = "forward"
             self._settle_vector(example)
         net = self.make(example.arch, record)
         record.start = self.subject.snapshot(net)
@@ -287,9 +291,7 @@ class Driver:
         for vector in ("flat", "column", "row"):
             try:
                 with np.errstate(all="ignore"):
-                    net = self.make(example.arch)
-                    out = net.forward(self.subject.vector(example.x, vector))
-                    split_gradients(net.backward(self.subject.vector(example.target, vector)), CaseRecord())
+                    out = self.make(example.arch).forward(self.subject.vector(example.x, vector))
                 if np.size(out) == len(example.target):
                     self.subject.convention.vector = vector
                     return

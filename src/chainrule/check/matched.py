@@ -41,7 +41,7 @@ def reproduced_words(ctx, probes):
         parts.append(plural(counts["run"], "training run"))
     if counts.get("epochs"):
         epochs = sum(len(p.record.epochs) for p in probes if p.kind == "epochs")
-        parts.append(f"{plural(counts['epochs'], 'train_epoch run')} ({epochs} epochs)")
+        parts.append(plural(counts["epochs"], "train_epoch run") + (f" ({epochs} epochs)" if epochs else ""))
     return ", ".join(parts)
 
 
@@ -90,15 +90,34 @@ def _arrays(kind, record):
     return [f"Layer {i % n + 1} {'W' if i < n else 'b'} after" for i in range(len(values))], values
 
 
-def difference_words(ctx, reproducer, model, base, probe):
-    """Where the learner differs most from chainrule on the first probe chainrule's computation does not
-    reproduce: yours, the model's and chainrule's number, side by side."""
-    if probe is None:
-        return ""
+def difference_words(ctx, reproducer, model, base, probes, first):
+    """Where the learner differs from chainrule: on the first probe whose numbers differ, the entry that
+    differs most (yours, the model's and chainrule's number side by side); and where the learner's code raises
+    (as the model does) while chainrule's runs."""
+    words, raised = [], []
+    numbers = None
+    for probe in [first] + [p for p in probes if p is not first]:
+        if probe is None or (numbers is not None and probe.kind != "example"):
+            continue
+        if probe.record.error is not None:
+            if probe.kind == "example":
+                raised.append(probe)
+            continue
+        if numbers is None:
+            numbers = _entry_words(ctx, reproducer, model, base, probe)
+    if numbers:
+        words.append(numbers)
+    if raised:
+        error = raised[0].record.error
+        archs = ctx.arch_list(ctx.spec.examples[p.index].arch for p in raised)
+        words.append(f"on {archs} yours raises {error.type} at line {error.line} ({error.source}), as this mistake "
+                     f"does, where chainrule's runs" if error.line else f"on {archs} yours raises {error.text()}")
+    return "; ".join(words)
+
+
+def _entry_words(ctx, reproducer, model, base, probe):
     mine = probe.record
     ours, theirs = reproducer.run(model, probe), reproducer.run(base, probe)
-    if mine.error is not None:
-        return f"on {_probe_label(ctx, probe)}, yours raises {mine.error.text()} where chainrule's runs"
     labels, values = _arrays(probe.kind, mine)
     _, model_values = _arrays(probe.kind, ours)
     _, reference_values = _arrays(probe.kind, theirs)
@@ -108,7 +127,7 @@ def difference_words(ctx, reproducer, model, base, probe):
             continue
         scale = max(float(np.max(np.abs(r), initial=0.0)), 1e-12)
         gap = np.abs(a - r) / scale
-        if gap.size and (best is None or gap.max() > best[0]):
+        if gap.size and gap.max() > 1e-6 and (best is None or gap.max() > best[0]):
             index = np.unravel_index(int(np.argmax(gap)), gap.shape)
             best = (float(gap.max()), label, index, float(a[index]), float(m[index]), float(r[index]))
     if best is None:
@@ -156,7 +175,7 @@ def findings(ctx, result, reproducer, search, probes):
         explains = sorted({c for p in reproduced for c in KIND_CHECKS[p.kind]})
         words = reproduced_words(ctx, reproduced)
         ratios = ratio_words(ctx, reproduced, reproducer, base)
-        difference = difference_words(ctx, reproducer, model, base, search.first_difference)
+        difference = difference_words(ctx, reproducer, model, base, reproduced, search.first_difference)
         for mistake in match.models:
             others = tuple(k for k in kinds if k != mistake.kind)
             made = "this mistake" + (f" and {' and '.join(others)}" if others else "")

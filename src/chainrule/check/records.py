@@ -362,6 +362,12 @@ class LabRecord(Outcome):
 
 
 @dataclass
+class Output:
+    """Text the learner's code printed (Python-level), sent as it is printed so none is lost if the process dies."""
+    text: str
+
+
+@dataclass
 class Started:
     """Sent before each probe, so a probe that never reports (the process died) is known."""
     kind: str

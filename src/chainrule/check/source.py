@@ -54,12 +54,13 @@ class Source:
         return min(lines) if lines else None
 
     def reassigned_line(self, function, argument):
-        """The first line in ``function`` that rebinds its ``argument``-th parameter (after self, for a method):
-        X = X[indices]."""
+        """The first line in ``function`` that rebinds its ``argument``-th data parameter (after self for a
+        method, after the network for the guide's train_epoch(net, X, y, ...)): X = X[indices]."""
         node = self.function(function)
         if node is None:
             return None
-        params = [a.arg for a in node.args.args if a.arg != "self"]
+        params = [a.arg for a in node.args.args]
+        params = params[1:]          # self, or the network
         if argument >= len(params):
             return None
         name = params[argument]

@@ -15,7 +15,7 @@ import sys
 from . import records
 from .driver import Driver, Guard
 from .learner import Subject, find_class, load_module
-from .records import Done, LabRecord, LoadRecord, Report, Started
+from .records import Done, LabRecord, LoadRecord, Output, Report, Started
 
 
 class Worker:
@@ -36,7 +36,7 @@ class Worker:
 
     def load(self, load):
         self.path = os.path.abspath(load.path)
-        self.guard = Guard(self.path, load.probe_timeout, capture=True)
+        self.guard = Guard(self.path, load.probe_timeout, capture=True, forward=lambda text: self.emit(Output(text)))
         record = LoadRecord(stage="load")
         self.emit(Started("load"))
         module = None

@@ -104,7 +104,7 @@ MISTAKES = [
         "only, so after the shuffle example k's input is trained towards another example's target",
         "X_shuffled, y_shuffled = X[indices], y[indices]  (or index both with idx in the loop)", EPOCH_READ,
         methods={"y_row": lambda self, order, k: k}, traced=False,
-        where=lambda source: source.reassigned_line("train_epoch", 1) or source.call_line("train_epoch", "permutation")
+        where=lambda source: source.reassigned_line("train_epoch", 0) or source.call_line("train_epoch", "permutation")
         or source.def_line("train_epoch")),
     Mistake(
         "drop_last", "epoch",
