@@ -212,6 +212,17 @@ def load_failed(ctx, result):
     return True
 
 
+def own_failure(result, what, step):
+    """``step()``, or, if chainrule's own code fails on this learner's numbers, None and one line saying so:
+    the report goes on without that part, and never crashes on a learner's file."""
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not hide the rest of the report
+        result.notes.append(f"chainrule's own code failed in {what} ({type(exc).__name__}: {exc}); that part is "
+                            f"left out of this report. Please report it with your file")
+        return None
+
+
 def analyse(spec, replies, outcome, display_path, source, limits) -> CheckResult:
     ctx = Context(spec, replies, outcome, display_path, source, limits)
     result = CheckResult(path=display_path, class_name=ctx.load.class_name)
@@ -229,14 +240,15 @@ def analyse(spec, replies, outcome, display_path, source, limits) -> CheckResult
         raise NoNetworkClass(ctx.load.classes, ctx.load.candidates)
     if source is not None:
         source.class_name = ctx.load.class_name
-    ctx.variant = identify_variant(ctx)
+    ctx.variant = own_failure(result, "recognising your network", lambda: identify_variant(ctx))
     for name, judge, kinds in CHECKS:
-        check = judge(ctx)
+        check = own_failure(result, f"the {name} check", lambda: judge(ctx))
         if check is not None:
             result.checks.append(check)
     limits_found = limit_findings(ctx, result)
     ended_early(ctx, result)
-    result.diagnoses = diagnose(ctx, result, limits_found) + limits_found
+    result.diagnoses = (own_failure(result, "the diagnosis", lambda: diagnose(ctx, result, limits_found)) or []) \
+        + limits_found
     convention_notes(ctx, result)
     return result
 

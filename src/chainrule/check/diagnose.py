@@ -18,10 +18,14 @@ COMPUTATION = ("forward", "backward", "gradient check", "batches", "train_step",
 TRAINING = ("train_step", "one update", "training run", "train_epoch")
 
 
-def first_exception(ctx, kinds=("example", "step", "run", "epochs")):
+def first_exception(ctx, kinds=("step", "run", "epochs", "example")):
+    """The first exception of the learner's code in a probe that should have run (a guide-style class raising
+    on a batch is not one)."""
     for kind in kinds:
         for i, record in ctx.of(kind):
-            if record.error is not None and record.error.type != "LearnerAPIError":
+            if kind == "example" and ctx.spec.examples[i].batch:
+                continue
+            if record.error is not None and not record.error.api:
                 return kind, i, record
     return None
 
@@ -33,7 +37,7 @@ def setup_findings(ctx):
     raised = first_exception(ctx)
     for kind, (seen, evidence) in ctx.setup.items():
         mistake = entry(kind)
-        if raised is not None and mistake.severity == "error":
+        if raised is not None and mistake.raises:
             seen += f"; and so your code raises: {raised[2].error.text()}"
         line = mistake.where(ctx.source) if mistake.where and ctx.source else None
         findings.append(from_entry(mistake, seen, line, ctx.source.line(line) if ctx.source else "", evidence))
@@ -56,17 +60,17 @@ def api_findings(ctx):
     findings, seen = [], set()
     for (kind, i), record in sorted(ctx.records.items()):
         error = getattr(record, "error", None)
-        if error is None or error.type != "LearnerAPIError":
+        if error is None or not error.api:
             continue
-        key = "no_param_lists" if "no list of weight arrays" in error.message or kind == "init" else "backward_returns"
+        key = error.api or "backward_returns"
         if key in seen:
             continue
         seen.add(key)
         title, cause, advice, reread = texts.API[key]
         findings.append(Finding(kind=key, severity="error", title=title, seen=error.message, cause=cause,
                                 advice=advice, reread=reread, check=check_of(kind, ctx),
-                                line=ctx.source.def_line("backward" if key == "backward_returns" else "__init__")
-                                if ctx.source else None))
+                                line=ctx.source.def_line({"backward_returns": "backward", "no_param_lists": "__init__"}
+                                                         .get(key, "train_step")) if ctx.source else None))
     returns_none = [k for k, r in ctx.of("step") if ctx.load.train_step and r.returned is not None
                     and r.returned.kind == "none"]
     if returns_none:
@@ -90,7 +94,7 @@ def learner_probes(ctx):
                 continue
             if record.timeout is not None or record.stage == "make" or (skip_failed and record.failed):
                 continue
-            if record.error is not None and record.error.type == "LearnerAPIError":
+            if record.error is not None and record.error.api:
                 continue
             probes.append(Probe(kind, i, record))
     return probes
@@ -154,7 +158,7 @@ def exception_findings(ctx, result, findings):
 
 def _raised_for(ctx, check):
     for kind, i, record in probes_of(ctx, check):
-        if record.error is not None and record.error.type != "LearnerAPIError":
+        if record.error is not None and not record.error.api:
             return kind, i, record
     return None
 

@@ -118,8 +118,8 @@ def split_gradients(returned, record):
             (isinstance(returned, np.ndarray) and returned.dtype == object and len(returned) == 2):
         return returned[0], returned[1]
     record.returned = Value.of(returned)
-    raise LearnerAPIError(f"backward() returned {record.returned.describe()}; the guide's backward(target) "
-                          f"returns (weight_grads, bias_grads), two lists")
+    raise LearnerAPIError("backward_returns", f"backward() returned {record.returned.describe()}; the guide's "
+                                              f"backward(target) returns (weight_grads, bias_grads), two lists")
 
 
 def list_lengths(net, skip):
@@ -444,8 +444,8 @@ class Driver:
         net = self.subject.make(state.sizes, 0)
         weights, biases = self.subject.params(net, state.sizes)
         if len(weights) != len(state.weights):
-            raise LearnerAPIError(f"Network({state.sizes}) has {len(weights)} weight arrays, expected "
-                                  f"{len(state.weights)}")
+            raise LearnerAPIError("params_replaced", f"Network({state.sizes}) has {len(weights)} weight arrays, "
+                                                     f"expected {len(state.weights)}")
         for group, values, transpose in ((weights, state.weights, True), (biases, state.biases, False)):
             for j, value in enumerate(values):
                 mine = group[j]

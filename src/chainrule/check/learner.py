@@ -23,7 +23,11 @@ MODULE_NAME = "__chainrule_check__"
 
 
 class LearnerAPIError(Exception):
-    """The learner's class does not keep the guide's promises (where the parameters are, what is returned)."""
+    """The learner's class does not keep a promise of the guide's API; ``kind`` names which (texts.API)."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
 
 
 # --- loading the learner's file ---
@@ -111,7 +115,8 @@ def describe_exception(exc, path) -> ErrorInfo:
     frames = traceback.extract_tb(exc.__traceback__)
     path = os.path.abspath(path) if path else None
     mine = [f for f in frames if path and os.path.abspath(f.filename) == path]
-    info = ErrorInfo(type=type(exc).__name__, message=str(exc)[:500])
+    info = ErrorInfo(type=type(exc).__name__, message=str(exc)[:500], api=getattr(exc, "kind", "")
+                     if isinstance(exc, LearnerAPIError) else "")
     if mine:
         frame = mine[-1]
         info.line, info.source, info.function = frame.lineno, (frame.line or "").strip(), frame.name
@@ -180,11 +185,13 @@ class Subject:
             if _array_list(weights) and _array_list(biases):
                 return weights, biases
             if sizes is None:
-                raise LearnerAPIError(f"self.{self.convention.weights_attr} and self.{self.convention.biases_attr} "
+                raise LearnerAPIError("params_replaced",
+                                      f"self.{self.convention.weights_attr} and self.{self.convention.biases_attr} "
                                       f"are no longer lists of arrays")
         names = _find_param_lists(net, sizes)
         if names is None:
-            raise LearnerAPIError("your Network keeps no list of weight arrays: the guide's self.weights holds one "
+            raise LearnerAPIError("no_param_lists",
+                                  "your Network keeps no list of weight arrays: the guide's self.weights holds one "
                                   "array per layer, W of shape (n_out, n_in), and self.biases one b of shape "
                                   "(n_out,)")
         weights, biases = getattr(net, names[0]), getattr(net, names[1])

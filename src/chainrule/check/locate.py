@@ -81,16 +81,16 @@ def _differences(reproducer, models, base, probe, tol, reference_values):
     return found
 
 
-def traced_line(reproducer, models, mistake, base, probes, tol):
+def traced_line(reproducer, models, mistake, base, probes, tol, downstream=True):
     """The line of the first traced value that the mistake makes (its own stages' values where the guide's
-    computation has others); failing that, the first value computed from them inside the method the mistake
-    lives in. For a mistake that computes the right value and then drops it (``locate_reference``), the right
-    value of its own stages. None if no traced value tells."""
+    computation has others); failing that (``downstream``), the first value computed from them inside the method
+    the mistake lives in. For a mistake that computes the right value and then drops it (``locate_reference``),
+    the right value of its own stages. None if no traced value tells."""
     own = set(mistake.located_by)
     passes = [(own, probes)]
-    if not mistake.locate_reference:
+    if downstream and not mistake.locate_reference:
         roots = ROOTS.get(mistake.method, ())
-        passes.append((None, [p for p in probes if p.kind in roots]))
+        passes = [(None, [p for p in probes if p.kind in roots])]
     for stages, chosen in passes:
         for probe in chosen:
             events = getattr(probe.record, "trace", None)
@@ -109,13 +109,23 @@ def traced_line(reproducer, models, mistake, base, probes, tol):
 
 
 def locate(source, reproducer, models, mistake, base, probes, tol):
-    """(line, text of the line) where ``mistake`` shows in the learner's file, or (None, "")."""
-    line = None
+    """(line, text of the line) where ``mistake`` shows in the learner's file, or (None, ""): the first line
+    that computes one of the mistake's own values; else the line its catalogue entry reads off the source;
+    else the first line that computes a value which follows from it; else the method's ``def``."""
+    steps = []
     if reproducer is not None and models is not None and mistake.traced:
+        steps.append(lambda: traced_line(reproducer, models, mistake, base, probes, tol, downstream=False))
+    if source is not None and mistake.where:
+        steps.append(lambda: mistake.where(source))
+    if reproducer is not None and models is not None and mistake.traced:
+        steps.append(lambda: traced_line(reproducer, models, mistake, base, probes, tol, downstream=True))
+    if source is not None:
+        steps.append(lambda: source.def_line(mistake.method))
+    for step in steps:
         try:
-            line = traced_line(reproducer, models, mistake, base, probes, tol)
+            line = step()
         except Exception:  # noqa: BLE001 - locating is a help: never let it break the report
             line = None
-    if line is None and source is not None:
-        line = (mistake.where(source) if mistake.where else None) or source.def_line(mistake.method)
-    return line, source.line(line) if source is not None and line else ""
+        if line:
+            return line, source.line(line) if source is not None else ""
+    return None, ""

@@ -103,6 +103,7 @@ class ErrorInfo:
     line: Optional[int] = None
     source: str = ""
     function: str = ""
+    api: str = ""                  # a broken promise of the guide's API chainrule found (texts.API), not an exception
 
     def text(self) -> str:
         where = f" at line {self.line} ({self.function}): {self.source}" if self.line else ""

@@ -68,6 +68,20 @@ class Source:
                  and any(isinstance(t, ast.Name) and t.id == name for t in sub.targets)]
         return min(lines) if lines else None
 
+    def augmented_line(self, functions, operator):
+        """The first ``x[i] += rate * g`` (``operator`` "Add": an indexed target, a product added) in the first of
+        ``functions`` that has one: an update written as a sum (an accumulation cum[j] += g has no product)."""
+        for function in functions:
+            node = self.function(function)
+            if node is None:
+                continue
+            lines = [sub.lineno for sub in ast.walk(node) if isinstance(sub, ast.AugAssign)
+                     and type(sub.op).__name__ == operator and isinstance(sub.target, ast.Subscript)
+                     and any(isinstance(op, ast.Mult) for op in ast.walk(sub.value))]
+            if lines:
+                return min(lines)
+        return None
+
     def return_line(self, function):
         node = self.function(function)
         if node is None:

@@ -15,6 +15,11 @@ API = {
         "the guide's backward(target) returns two lists, weight_grads and bias_grads, one array per layer: "
         "train_step and train_epoch unpack them (wg, bg = self.backward(target))",
         "return weight_grads, bias_grads", "Section 2, Implementing backward() (Returns: weight_grads, bias_grads)"),
+    "params_replaced": (
+        "self.weights or self.biases stopped being lists of arrays",
+        "the guide's Network keeps its parameters in the same two lists from __init__ on: train_step updates the "
+        "arrays in them (or puts new arrays in their place), and never replaces a list by something else",
+        "self.weights[i] -= learning_rate * w_grads[i]", "Section 3, Putting It All Together (train_step)"),
     "step_returns_none": (
         "train_step returns None instead of the loss",
         "the guide's train_step returns the loss of the step, and its loops add it up "

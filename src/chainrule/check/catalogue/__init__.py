@@ -54,6 +54,7 @@ class Mistake:
     locate_reference: bool = False              # look for the guide's value instead (computed, then not used)
     where: Optional[Callable] = None            # source -> line, when no traced value can tell
     traced: bool = True                         # False: ``where`` tells the line better than any traced value
+    raises: bool = False                        # set-up: it makes the learner's code raise (the report says where)
     options: Mapping[str, object] = field(default_factory=dict)   # variants: chainrule Network(...) options
 
     @property

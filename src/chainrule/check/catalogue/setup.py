@@ -94,9 +94,9 @@ def _scaled(observed):
 def _other(observed):
     if observed.differs_from_guide() and observed.guide_scale() is None and not observed.zero_weights() \
             and not observed.seed_problem() and not observed.integer_params():
-        k, mine, guide = observed.first_difference()
-        return (f"{observed.arch(k).sizes} network: your W1[0] = {mine}, the guide's {guide}; every number you "
-                f"print will differ from the guide's and chainrule's (the check uses your weights)"), {}
+        k, words = observed.first_difference()
+        return (f"{observed.arch(k).sizes} network: {words}; every number you print will differ from the guide's and "
+                f"chainrule's (the check uses your weights)"), {}
     return None
 
 
@@ -196,7 +196,7 @@ MISTAKES = [
             "np.zeros(n) is float, but np.zeros(n, dtype=int) (or np.array([0, 0])) is an integer array: updates "
             "of a fraction are truncated or refused (numpy raises UFuncTypeError for b -= lr * db)",
             "b = np.zeros(n_out)  (float), or np.zeros(n_out, dtype=float)", INIT_READ,
-            methods={"initial_parameters": _integer_init}, detect=_integer,
+            methods={"initial_parameters": _integer_init}, detect=_integer, raises=True,
             where=lambda source: source.call_line("__init__", "zeros") or source.def_line("__init__")),
     Mistake("init_scaled", "set-up", "the initial weights are the guide's, scaled",
             "the guide draws W = np.random.randn(n_out, n_in) * np.sqrt(2.0 / n_in) (He scaling); another scale "

@@ -61,7 +61,8 @@ MISTAKES = [
         "the gradient points uphill; gradient descent steps against it: W -= learning_rate * dW. Adding it makes "
         "the loss rise",
         "self.weights[i] -= learning_rate * w_grads[i]; self.biases[i] -= learning_rate * b_grads[i]", STEP_READ,
-        family="update", methods={"descend": _added}),
+        family="update", methods={"descend": _added},
+        where=lambda source: source.augmented_line(("train_step", "train_epoch"), "Add")),
     Mistake(
         "lr_twice", "update",
         "the learning rate is applied twice",

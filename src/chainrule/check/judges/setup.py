@@ -101,10 +101,18 @@ class Observed:
                    for k, mine, guide in self._pairs())
 
     def first_difference(self):
+        """(network, words) for the first layer whose parameters differ from the guide's: its first differing row,
+        yours beside the guide's (a layer the two happen to share is never shown as the difference)."""
         for k, mine, guide in self._pairs():
-            if not all(np.allclose(m, g, rtol=1e-6, atol=1e-7) for m, g in zip(mine[0] + mine[1], guide[0] + guide[1])):
-                return k, fmt_list(mine[0][0][0]), fmt_list(guide[0][0][0])
-        return None, "", ""
+            for group, name in ((0, "W"), (1, "b")):
+                for layer, (m, g) in enumerate(zip(mine[group], guide[group])):
+                    if np.allclose(m, g, rtol=1e-6, atol=1e-7):
+                        continue
+                    row = next(j for j in range(len(m)) if not np.allclose(m[j], g[j], rtol=1e-6, atol=1e-7))
+                    index = f"[{row}]" if m.ndim == 2 else ""
+                    mine_row, guide_row = (m[row], g[row]) if m.ndim == 2 else (m, g)
+                    return k, f"your {name}{layer + 1}{index} = {fmt_list(mine_row)}, the guide's {fmt_list(guide_row)}"
+        return None, ""
 
     def seed_problem(self):
         inits = self.inits()
@@ -125,7 +133,7 @@ def judge(ctx):
     if failed:
         k, r = failed[0]
         where = f"Network({ctx.spec.archs[k].sizes}, seed={ctx.spec.archs[k].seed})"
-        if r.error is not None and r.error.type == "LearnerAPIError":
+        if r.error is not None and r.error.api:
             return Check(NAME, FAIL, "your Network does not keep the guide's lists of weights and biases",
                          Failure(NAME, where, message=r.error.message))
         problem = r.error.text() if r.error else f"did not finish within {r.timeout:g} s"
