@@ -10,7 +10,8 @@ import time
 from ..errors import ConfigError
 from . import sandbox
 from .analysis import NoNetworkClass, analyse
-from .driver import Driver, Guard
+from .driver import Driver
+from .guard import Guard
 from .learner import Subject
 from .probes import build_spec
 from .records import LoadRecord, LoadRequest, Output, Report

@@ -5,17 +5,13 @@ the worker answers with records, one per probe, then ``Done``. Every record is a
 types are filled in-process when chainrule runs its mistake models on the probes, so the learner's numbers
 and a model's numbers are compared field by field, never through string keys.
 
-Over the pipe the records travel as JSON (``dumps``/``loads``): dataclasses tagged with their name, NumPy
-arrays with their dtype and shape. What the learner's code returned is kept as a ``Value`` (an array in the
+Over the pipe the records travel as JSON (``wire.dumps``/``wire.loads``): dataclasses tagged with their name,
+NumPy arrays with their dtype and shape. What the learner's code returned is kept as a ``Value`` (an array in the
 learner's own dtype, ``None``, a sequence of values, or the type and a short repr of anything else), so the
 analysis can say what came back without ever showing an internal encoding.
 """
 from __future__ import annotations
 
-import dataclasses
-import json
-import math
-import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
@@ -387,71 +383,3 @@ class Report:
 class Done:
     op: str
     probes: int = 0
-
-
-# --- JSON over the pipe ---
-
-_TYPES = {}
-
-
-def _register():
-    module = sys.modules[__name__]
-    for name in dir(module):
-        obj = getattr(module, name)
-        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == __name__:
-            _TYPES[name] = obj
-
-
-def _encode(obj):
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        data = {"@": type(obj).__name__}
-        for f in dataclasses.fields(obj):
-            data[f.name] = _encode(getattr(obj, f.name))
-        return data
-    if isinstance(obj, np.ndarray):
-        return {"@": "nd", "dtype": obj.dtype.str, "shape": list(obj.shape),
-                "data": [_float(v) for v in obj.ravel().tolist()]}
-    if isinstance(obj, dict):
-        return {"@": "dict", "items": [[k, _encode(v)] for k, v in obj.items()]}
-    if isinstance(obj, (list, tuple)):
-        return [_encode(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return _float(obj.item())
-    return _float(obj)
-
-
-def _float(v):
-    if isinstance(v, float) and not math.isfinite(v):
-        return {"@": "float", "v": repr(v)}
-    return v
-
-
-def _decode(data):
-    if isinstance(data, list):
-        return [_decode(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    tag = data.get("@")
-    if tag == "nd":
-        values = [float(v["v"]) if isinstance(v, dict) else v for v in data["data"]]
-        return np.array(values, dtype=np.dtype(data["dtype"])).reshape(data["shape"])
-    if tag == "float":
-        return float(data["v"])
-    if tag == "dict":
-        return {k: _decode(v) for k, v in data["items"]}
-    cls = _TYPES[tag]
-    kwargs = {f.name: _decode(data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
-    return cls(**kwargs)
-
-
-def dumps(record) -> str:
-    """One line of JSON for a record (or a request)."""
-    return json.dumps(_encode(record), separators=(",", ":"))
-
-
-def loads(line: str):
-    """The record a ``dumps`` line holds."""
-    return _decode(json.loads(line))
-
-
-_register()

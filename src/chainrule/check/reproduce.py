@@ -16,7 +16,8 @@ import numpy as np
 
 from .catalogue import MODELS, Mistake, build, composable
 from .compare import Normalizer, Tolerance, records_agree
-from .driver import Driver, Guard
+from .driver import Driver
+from .guard import Guard
 from .learner import Subject
 from .records import CaseRecord, Convention, EpochRecord, LossRecord, RunRecord, StepRecord
 from .reference import GlobalShuffles

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from . import records
+from . import records, wire
 from .records import Done, Report, Started
 
 SUPERVISOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "supervisor.py")
@@ -140,7 +140,7 @@ class Sandbox:
             return replies
         deadline = self.deadline if seconds is None else min(self.deadline, time.monotonic() + seconds)
         try:
-            self._requests.write(records.dumps(request) + "\n")
+            self._requests.write(wire.dumps(request) + "\n")
             self._requests.flush()
         except (BrokenPipeError, OSError):
             return replies
@@ -169,7 +169,7 @@ class Sandbox:
         for line in lines:
             if line.strip():
                 try:
-                    yield records.loads(line.decode("utf-8"))
+                    yield wire.loads(line.decode("utf-8"))
                 except (ValueError, KeyError, TypeError):
                     continue    # a line cut off by a kill, or something the learner's code wrote to our pipe
 

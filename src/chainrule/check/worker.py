@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import sys
 
-from . import records
-from .driver import Driver, Guard
+from . import wire
+from .driver import Driver
+from .guard import Guard
 from .learner import Subject, find_class, load_module
 from .records import Done, LabRecord, LoadRecord, Output, Report, Started
 
@@ -90,13 +91,13 @@ def main(argv=None):
     out = os.fdopen(results_fd, "w", encoding="utf-8")
 
     def emit(record):
-        out.write(records.dumps(record) + "\n")
+        out.write(wire.dumps(record) + "\n")
         out.flush()
 
     worker = Worker(emit)
     with os.fdopen(requests_fd, encoding="utf-8") as requests:
         for line in requests:
-            request = records.loads(line)
+            request = wire.loads(line)
             if request.op == "load":   # the learner's own imports first, from their folder
                 sys.path.insert(0, os.path.dirname(os.path.abspath(request.load.path)))
             worker.handle(request)

@@ -102,34 +102,39 @@ def _other(observed):
 
 # --- classes that make each mistake (for the tests) ---
 
+def _draws(self, sizes, scale=lambda n_in: np.sqrt(2.0 / n_in), draw=None, bias_dtype=float):
+    """The guide's layer-by-layer draws from self.rng, with another scale, distribution or bias dtype."""
+    draw = draw or (lambda n_out, n_in: self.rng.randn(n_out, n_in) * scale(n_in))
+    return ([draw(o, i) for i, o in zip(sizes[:-1], sizes[1:])],
+            [np.zeros(o, dtype=bias_dtype) for o in sizes[1:]])
+
+
 def _unseeded_init(self, sizes, seed):
-    return ([self.rng.randn(o, i) * np.sqrt(2.0 / i) for i, o in zip(sizes[:-1], sizes[1:])],
-            [np.zeros(o) for o in sizes[1:]])
+    return _draws(self, sizes)
 
 
 def _fixed_seed_init(self, sizes, seed):
     self.rng.seed(42)
-    return _unseeded_init(self, sizes, seed)
+    return _draws(self, sizes)
 
 
 def _scaled_init(self, sizes, seed):
     self.rng.seed(seed)
-    return [self.rng.randn(o, i) * 0.1 for i, o in zip(sizes[:-1], sizes[1:])], [np.zeros(o) for o in sizes[1:]]
+    return _draws(self, sizes, scale=lambda n_in: 0.1)
 
 
 def _uniform_init(self, sizes, seed):
     self.rng.seed(seed)
-    return [self.rng.uniform(-1, 1, (o, i)) for i, o in zip(sizes[:-1], sizes[1:])], [np.zeros(o) for o in sizes[1:]]
+    return _draws(self, sizes, draw=lambda n_out, n_in: self.rng.uniform(-1, 1, (n_out, n_in)))
 
 
 def _zero_init(self, sizes, seed):
-    return [np.zeros((o, i)) for i, o in zip(sizes[:-1], sizes[1:])], [np.zeros(o) for o in sizes[1:]]
+    return _draws(self, sizes, draw=lambda n_out, n_in: np.zeros((n_out, n_in)))
 
 
 def _integer_init(self, sizes, seed):
     self.rng.seed(seed)
-    return ([self.rng.randn(o, i) * np.sqrt(2.0 / i) for i, o in zip(sizes[:-1], sizes[1:])],
-            [np.zeros(o, dtype=int) for o in sizes[1:]])
+    return _draws(self, sizes, bias_dtype=int)
 
 
 def _class_level(self, name, make):
@@ -143,9 +148,9 @@ def _class_level(self, name, make):
 def _class_level_init(self, sizes, seed):
     weights, biases = _class_level(self, "shared_lists", lambda: ([], []))
     self.rng.seed(seed)
-    for i, o in zip(sizes[:-1], sizes[1:]):
-        weights.append(self.rng.randn(o, i) * np.sqrt(2.0 / i))
-        biases.append(np.zeros(o))
+    new_weights, new_biases = _draws(self, sizes)
+    weights += new_weights
+    biases += new_biases
     return weights, biases
 
 
@@ -154,8 +159,7 @@ def _cached_init(self, sizes, seed):
     key = (tuple(sizes), seed)
     if key not in cache:
         self.rng.seed(seed)
-        cache[key] = ([self.rng.randn(o, i) * np.sqrt(2.0 / i) for i, o in zip(sizes[:-1], sizes[1:])],
-                      [np.zeros(o) for o in sizes[1:]])
+        cache[key] = _draws(self, sizes)
     weights, biases = cache[key]
     return list(weights), list(biases)
 
