@@ -138,3 +138,19 @@ def test_hint_levels_show_only_what_they_promise():
     assert "First failure: backward" in level1 and "[missing_transpose]" not in level1 and "W.T" not in level1
     assert "[missing_transpose]" in level2 and "Where:  line 52" in level2 and "Fix:" not in level2
     assert "Why:" in level3 and "Fix:    self.weights[i].T @ delta." in level3
+
+
+def test_where_no_model_reproduces_the_numbers_it_says_what_it_measured():
+    result = checked("novel_bug")                   # the hidden deltas halved: in no catalogue
+    assert result.diagnosis_keys == ["unexplained_backward"]
+    seen = result.diagnoses[0].seen
+    assert "layer 2 (output): W right, b right; layer 1: W wrong (= 0.5 x chainrule's), b wrong (= 0.5 x " \
+           "chainrule's)" in seen
+    assert "the loss derivative and the output delta are ruled out" in seen
+    assert "none of the usual mistakes" not in str(result)
+
+
+def test_the_docs_list_every_mistake_of_the_catalogue():
+    from chainrule.check.catalogue import CATALOGUE
+    docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
+    assert [kind for kind in CATALOGUE if f"| `{kind}` |" not in docs] == []

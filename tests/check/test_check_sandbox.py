@@ -155,3 +155,29 @@ def test_the_module_is_callable_as_chainrule_check():
     result = chainrule.check(FIXTURES / "mistake_no_shuffle.py")
     assert result.diagnosis_keys == ["no_shuffle"]
     assert chainrule.check.check is chainrule.check.check_implementation
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Linux pidfd_open")
+def test_if_chainrule_itself_dies_the_learners_processes_go_too(tmp_path):
+    """A process that opened a sandbox (a lab session, here) and died without closing it: the supervisor sees
+    its pipe close and kills everything the learner's code started."""
+    import select
+    import subprocess
+
+    script = (f"import os, sys\nfrom chainrule.check.lab import LearnerSession\n"
+              f"s = LearnerSession({str(FIXTURES / 'forks.py')!r})\n"
+              f"print(s.box.process.pid, flush=True)\n"
+              f"s.run([2, 2, 1], [[[0.1, 0.3], [0.2, 0.4]], [[0.5, 0.6]]], [[0.0, 0.0], [0.0]], [1.0, 2.0], [1.0])\n"
+              f"os._exit(0)\n")
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, CHAINRULE_TEST_PIDS=str(tmp_path)))
+    supervisor = int(child.stdout.split()[0])
+    try:
+        fd = os.pidfd_open(supervisor)
+    except ProcessLookupError:
+        fd = None
+    if fd is not None:                      # wait (up to 10 s) for the supervisor to finish its clean-up
+        select.select([fd], [], [], 10)
+        os.close(fd)
+    started = [int(p.name.split("-")[1]) for p in tmp_path.iterdir()]
+    assert len(started) == 2 and not any(_alive(pid) for pid in started)
