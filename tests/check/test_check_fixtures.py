@@ -1,7 +1,6 @@
 """``chainrule check`` on learners' files, each run in the sandbox as a learner would run it: one file per
 mistake of the catalogue (named, with the line of the file), the guide's printed code (the block-17 bug and
 nothing else), and correct files in six coding styles (all pass; a convention is a note)."""
-import functools
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from chainrule.check import check
 from chainrule.check.result import CheckResult

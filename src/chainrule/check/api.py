@@ -20,7 +20,7 @@ from .source import Source
 from .worker import run_probes
 
 
-def check(cls_or_path, class_name=None, *, timeout=60.0, probe_timeout=10.0, memory_limit=1024, whole_file=False,
+def check(cls_or_path, class_name=None, *, timeout=60.0, probe_timeout=10.0, memory_limit=2048, whole_file=False,
           batches=True, in_process=None, limits=None):
     """Check a learner's ``Network`` (the guide's API: ``Network(layer_sizes, seed)``, ``forward(x)``,
     ``backward(target)``, and where present ``train_step``, ``train_epoch`` and ``mse_loss``).
@@ -90,7 +90,8 @@ def _in_process(cls, path, spec, limits):
         source = Source(path, cls.__name__)
     else:
         try:
-            source = Source(None, cls.__name__, inspect.getsource(cls))
+            lines, start = inspect.getsourcelines(cls)
+            source = Source(None, cls.__name__, "".join(lines), offset=start - 1)
         except (OSError, TypeError):
             source = None
     return _analyse(spec, replies, None, path or f"<class {cls.__qualname__}>", source, limits, cls.__name__)

@@ -109,7 +109,18 @@ class Normalizer:
     def _layers(self, value, shapes, transpose, what):
         if value is None or value.kind != "sequence" or len(value.items) != len(shapes):
             return value
-        return dataclasses.replace(value, items=[self._array(v, s, transpose, what) for v, s in zip(value.items, shapes)])
+        return dataclasses.replace(value, items=[self._vector(self._array(v, s, transpose, what), s)
+                                                 for v, s in zip(value.items, shapes)])
+
+    def _vector(self, value, shape):
+        """A column (n, 1) or row (1, n) where the guide has something else, from a class that holds its vectors
+        that way: a vector (n,) (a bias gradient returned in a weight gradient's place, say)."""
+        if value is None or value.kind != "array" or value.array.ndim != 2 or value.array.shape == tuple(shape):
+            return value
+        singleton = {"column": 1, "row": 0}.get(self.convention.vector)
+        if singleton is None or value.array.shape[singleton] != 1:
+            return value
+        return dataclasses.replace(value, array=value.array.reshape(-1))
 
     def weight_shapes(self, arch):
         sizes = self.archs[arch].sizes

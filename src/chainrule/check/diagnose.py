@@ -15,7 +15,6 @@ from .result import FAIL
 
 COMPUTATION = ("forward", "backward", "gradient check", "batches", "train_step", "one update", "training run",
                "train_epoch", "shuffling", "mse_loss")
-TRAINING = ("train_step", "one update", "training run", "train_epoch")
 
 
 def first_exception(ctx, kinds=("step", "run", "epochs", "example")):

@@ -10,7 +10,6 @@ import contextlib
 
 import numpy as np
 
-from .guard import Guard  # noqa: F401 - the driver's probes run under it (worker, in-process check)
 from .learner import LearnerAPIError
 from .records import (CaseRecord, EpochOutcome, EpochRecord, IndependenceRecord, InitRecord, LabRecord, LossRecord,
                       NumericalGrads, RunRecord, StepRecord, Value)

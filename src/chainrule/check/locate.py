@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from .compare import agree
-from .reference import STAGES
 
 
 def _tapes(reproducer, model, probe):

@@ -61,10 +61,6 @@ class Value:
             return None
         return np.array(self.array, dtype=np.float64)
 
-    def layers(self) -> Optional[List["Value"]]:
-        """The items of a sequence (one per layer); a lone array stands for a one-item list."""
-        return list(self.items) if self.kind == "sequence" else None
-
     @property
     def dtype(self) -> str:
         return self.array.dtype.name if self.kind == "array" else ""

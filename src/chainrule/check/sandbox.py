@@ -56,7 +56,7 @@ class Limits:
     writes to stdout, and to stderr; ``file_mb``: largest file it may write."""
     seconds: float = 60.0
     probe_seconds: float = 10.0
-    memory_mb: int = 1024
+    memory_mb: int = 2048          # enough for a learner who imports PyTorch (~0.8 GB of address space)
     output_bytes: int = 64 * 1024
     file_mb: int = 64
 

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import ast
+import textwrap
 
 
 class Source:
-    def __init__(self, path=None, class_name=None, text=None):
+    """``path``'s text, or ``text`` (a class's own source, from a notebook) whose first line is line
+    ``offset + 1`` of wherever it was written; every line number is the learner's."""
+
+    def __init__(self, path=None, class_name=None, text=None, offset=0):
         self.path = path
         self.class_name = class_name
+        self.offset = offset
         if text is None and path:
             try:
                 with open(path, encoding="utf-8") as handle:
@@ -16,13 +21,15 @@ class Source:
                 text = None
         self.lines = text.splitlines() if text else []
         try:
-            self.tree = ast.parse(text) if text else None
+            self.tree = ast.parse(textwrap.dedent(text)) if text else None
         except SyntaxError:
             self.tree = None
+        if self.tree is not None and offset:
+            ast.increment_lineno(self.tree, offset)
 
     def line(self, number):
-        if number and 1 <= number <= len(self.lines):
-            return self.lines[number - 1].strip()
+        if number and 1 <= number - self.offset <= len(self.lines):
+            return self.lines[number - self.offset - 1].strip()
         return ""
 
     def _class(self):

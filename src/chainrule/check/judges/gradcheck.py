@@ -1,7 +1,6 @@
 """gradient check: the learner's gradients equal central differences of the learner's own loss."""
 from __future__ import annotations
 
-import numpy as np
 
 from ..compare import Tolerance, agree
 from ..result import FAIL, PASS, SKIP, Check, Failure

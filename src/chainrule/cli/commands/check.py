@@ -21,8 +21,8 @@ def register(subparsers):
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check (default 60)")
     parser.add_argument("--probe-timeout", type=float, default=10.0,
                         help="seconds for each call into your code (default 10)")
-    parser.add_argument("--memory-limit", type=int, default=1024, metavar="MB",
-                        help="memory (address space) your code may use, in MB (default 1024)")
+    parser.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
+                        help="memory (address space) your code may use, in MB (default 2048)")
     parser.add_argument("--whole-file", action="store_true",
                         help="run your whole file, script statements included (default: only imports, "
                              "functions, classes and constants, so a training script at the bottom is skipped)")
