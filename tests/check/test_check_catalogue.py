@@ -13,7 +13,8 @@ from chainrule import Network
 from chainrule.check import check
 from chainrule.check.catalogue import CATALOGUE, MODELS, STAGE_ORDER, composable, entry
 from chainrule.check.compare import Tolerance, params_agree, records_agree
-from chainrule.check.driver import Driver, Guard
+from chainrule.check.driver import Driver
+from chainrule.check.guard import Guard
 from chainrule.check.learner import Subject
 from chainrule.check.probes import build_spec
 from chainrule.check.reference import Reference
