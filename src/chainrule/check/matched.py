@@ -157,7 +157,8 @@ def joint_words(ctx, result, kinds):
         all(c.status != FAIL for c in result.checks if c.name in TRAINING)
     stages = {entry(k).stage for k in kinds}
     if training_ok and stages & {"output error", "delta", "gradient"}:
-        return texts.CANCEL
+        passed = [c.name for c in result.checks if c.name in TRAINING]
+        return texts.CANCEL.format(checks=", ".join(passed[:-1]) + " and " + passed[-1] if len(passed) > 1 else passed[0])
     if stages == {"loss", "output error"}:
         return texts.CONSISTENT
     return ""

@@ -55,18 +55,20 @@ def _diagnosis_lines(result, hints):
             lines.append(f"  {number_}. Two mistakes together (only together do they reproduce your numbers):")
         for k, item in enumerate(group):
             prefix = f"  {number_}. " if len(group) == 1 else f"     {'abcdefgh'[k]}) "
+            pad = " " * (5 if len(group) == 1 else 8)
             title = item.title[0].upper() + item.title[1:]
             lines += wrap(f"{_sentence(title)}  [{item.kind}]" if item.kind else _sentence(title), prefix,
                           " " * len(prefix))
-            if item.line:
-                where = f"line {item.line}" + (f": {item.source}" if item.source else "")
-                lines += wrap(where, "     Where:  ", " " * 13)
-            if item.seen and (k == 0 or not item.seen.startswith("your numbers are exactly")):
-                lines += wrap(_sentence(item.seen), "     Seen:   ", " " * 13)
+            labelled = [("Where:", f"line {item.line}" + (f": {item.source}" if item.source else "")
+                         if item.line else "")]
+            if k == 0 or not item.seen.startswith("your numbers are exactly"):
+                labelled.append(("Seen:", _sentence(item.seen)))
             if hints >= 3:
-                for label, text in (("Why:", item.cause), ("Fix:", item.advice), ("Reread:", item.reread)):
-                    if text:
-                        lines += wrap(_sentence(text), f"     {label:<7} ", " " * 13)
+                labelled += [("Why:", _sentence(item.cause)), ("Fix:", _sentence(item.advice)),
+                             ("Reread:", _sentence(item.reread))]
+            for label, text in labelled:
+                if text:
+                    lines += wrap(text, f"{pad}{label:<7} ", pad + " " * 8)
     return lines + [""]
 
 

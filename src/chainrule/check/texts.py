@@ -76,7 +76,7 @@ UNEXPLAINED = {
                  "return np.mean((predictions - targets) ** 2)", "Section 1, Mean Squared Error (MSE)"),
 }
 
-CANCEL = ("together these two cancel in training (one step, a run and the epochs match chainrule), but each alone "
-          "is wrong: fix both at once. Fixing only one of them would make training go the wrong way")
+CANCEL = ("together these two cancel in training ({checks} match chainrule's), but each alone is wrong: fix both at "
+          "once. Fixing only one of them would make training go the wrong way")
 CONSISTENT = ("these two are consistent with each other (your gradients are those of your own loss), but neither is "
               "the guide's")

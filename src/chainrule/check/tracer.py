@@ -85,6 +85,9 @@ class Tracer:
                 note(frame, line)
                 if event == "return":
                     last.pop(frame, None)
+                    if _keepable(arg) and len(self.events) < MAX_EVENTS:   # what a helper hands back, on its line
+                        self.events.append(TraceEvent(frame.f_lineno, frame.f_code.co_name, "return",
+                                                      Value.of(_copy(arg))))
             return local
 
         def start(frame, event, arg):
