@@ -205,12 +205,16 @@ def unexplained_findings(ctx, result, findings):
         out.append(Finding(kind=f"unexplained_{key}", severity="error", title=title, seen=seen,
                            cause=cause.format(models=len(MODELS)), advice=advice, reread=reread, check=first,
                            line=line, source=ctx.source.line(line) if ctx.source else ""))
-    if "mse_loss" in failed:
-        title, cause, advice, reread = texts.UNEXPLAINED["mse_loss"]
-        line = ctx.source.def_line("mse_loss") if ctx.source else None
-        out.append(Finding(kind="unexplained_mse_loss", severity="error", title=title,
-                           seen=result.check_named("mse_loss").summary, cause=cause, advice=advice, reread=reread,
-                           check="mse_loss", line=line, source=ctx.source.line(line) if ctx.source else ""))
+    for name, method in (("mse_loss", "mse_loss"), ("batches", "backward")):
+        if name not in failed or (first is not None and name in DOWNSTREAM.get(first, ())):
+            continue
+        title, cause, advice, reread = texts.UNEXPLAINED[name]
+        check = result.check_named(name)
+        line = ctx.source.def_line(method) if ctx.source else None
+        seen = check.failure.message if check.failure and check.failure.message else check.summary
+        out.append(Finding(kind=f"unexplained_{name}", severity="error", title=title, seen=seen, cause=cause,
+                           advice=advice, reread=reread, check=name, line=line,
+                           source=ctx.source.line(line) if ctx.source else ""))
     return out
 
 

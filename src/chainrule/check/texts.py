@@ -71,6 +71,11 @@ UNEXPLAINED = {
                     "averaged gradient",
                     "compare one epoch on a small data set by hand with the guide's train_epoch",
                     "Section 3, Mini-Batches; Practice Project, Example Solution"),
+    "batches": ("forward() or backward() of a batch differs from chainrule's",
+                "with one example per row, forward() gives one output row per example and backward() the gradients "
+                "of the batch's mean loss: the per-example gradients averaged (dW = delta.T @ A_prev / batch)",
+                "compare a batch of two examples with the two examples one at a time",
+                "Section 3, Mini-Batches"),
     "mse_loss": ("mse_loss differs from the guide's mean((p - t)**2)",
                  "the guide's mean squared error averages the squared differences over every number",
                  "return np.mean((predictions - targets) ** 2)", "Section 1, Mean Squared Error (MSE)"),
