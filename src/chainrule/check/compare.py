@@ -196,6 +196,14 @@ def errors_agree(mine, other) -> bool:
     return mine.error.type == other.error.type and mine.stage == other.stage
 
 
+def _loss_agree(mine, other, tol):
+    """A returned loss: one number, whether as a float, a 0-d array or an array of one element."""
+    if mine is not None and other is not None and mine.kind == other.kind == "array" and \
+            mine.array.size == other.array.size == 1:
+        return scalar_agree(float(mine.array.reshape(-1)[0]), float(other.array.reshape(-1)[0]), tol)
+    return values_agree(mine, other, tol)
+
+
 def _returns_nothing(value):
     """train_step or train_epoch returning None (no loss): a choice judged on its own, not a different number."""
     return value is not None and value.kind == "none"
@@ -215,7 +223,7 @@ def records_agree(mine, other, tol: Tolerance, long_tol: Tolerance):
     elif isinstance(mine, StepRecord):
         checks = [("own_weight_grads", values_agree(mine.own_weight_grads, other.own_weight_grads, tol)),
                   ("own_bias_grads", values_agree(mine.own_bias_grads, other.own_bias_grads, tol)),
-                  ("returned", _returns_nothing(mine.returned) or values_agree(mine.returned, other.returned, tol)),
+                  ("returned", _returns_nothing(mine.returned) or _loss_agree(mine.returned, other.returned, tol)),
                   ("after", params_agree(mine.after, other.after, long_tol))]
     elif isinstance(mine, RunRecord):
         checks = [("returned", len(mine.returned) == len(other.returned) and all(
@@ -226,7 +234,7 @@ def records_agree(mine, other, tol: Tolerance, long_tol: Tolerance):
         checks = [("epochs", len(mine.epochs) == len(other.epochs))]
         for e, (a, b) in enumerate(zip(mine.epochs, other.epochs)):
             checks += [(f"epoch {e + 1} order", not a.pairs or [list(p) for p in a.pairs] == [list(p) for p in b.pairs]),
-                       (f"epoch {e + 1} loss", _returns_nothing(a.returned) or values_agree(a.returned, b.returned, long_tol)),
+                       (f"epoch {e + 1} loss", _returns_nothing(a.returned) or _loss_agree(a.returned, b.returned, long_tol)),
                        (f"epoch {e + 1} weights", params_agree(a.after, b.after, long_tol))]
     elif isinstance(mine, LossRecord):
         checks = [("values", len(mine.values) == len(other.values)
