@@ -31,10 +31,10 @@ def test_an_infinite_loop_is_stopped_by_the_probe_time_limit():
 
 def test_the_whole_run_is_killed_at_its_time_limit():
     start = time.perf_counter()
-    result = check(FIXTURES / "hangs.py", probe_timeout=30, timeout=3)
-    assert time.perf_counter() - start < 12
+    result = check(FIXTURES / "hangs.py", probe_timeout=30, timeout=5)
+    assert time.perf_counter() - start < 15
     assert "time_limit" in result.diagnosis_keys
-    assert result.limits[0].startswith("Time limit: the check was stopped after 3 s (--timeout) while running "
+    assert result.limits[0].startswith("Time limit: the check was stopped after 5 s (--timeout) while running "
                                        "forward() and backward() on [2, 2, 1] network (seed 0)")
     assert result.check_named("backward").status == "FAIL"
 
