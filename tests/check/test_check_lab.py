@@ -55,3 +55,10 @@ def test_a_hang_in_the_learners_code_is_an_error_of_the_result_not_of_the_lab():
         result = mine.run([2, 2, 1], W, B, x=[1.0, 2.0], target=[1.0])
     assert result.stage == "backward" and result.mine.weight_grads is None
     assert result.mine.output == pytest.approx(result.reference.output)
+
+
+def test_what_forward_saves_is_shown_under_the_learners_own_names():
+    result = run_learner(FIXTURES / "correct_stores_z.py", [2, 2, 1], W, B, x=[1.0, 2.0], target=[1.0])
+    assert set(result.saved) == {"cache['z']", "cache['a']"}
+    assert np.round(result.saved["cache['z']"][0], 2).tolist() == [0.71, 1.02]       # z1 of the hand-trace
+    assert result.first_difference is None

@@ -45,9 +45,15 @@ def list_lengths(net, skip):
 
 
 def saved_lists(net, skip):
-    return {name: Value.of(value) for name, value in vars(net).items()
-            if isinstance(value, (list, tuple)) and name not in skip and value
-            and all(isinstance(v, np.ndarray) for v in value)} if hasattr(net, "__dict__") else {}
+    """The lists of arrays forward() left on the network (self.activations, self.zs, self.cache["z"], ...)."""
+    found = {}
+    for name, value in (vars(net).items() if hasattr(net, "__dict__") else ()):
+        values = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, item in values:
+            if name not in skip and isinstance(item, (list, tuple)) and item and \
+                    all(isinstance(v, np.ndarray) for v in item):
+                found[name if key is None else f"{name}[{key!r}]"] = Value.of(item)
+    return found
 
 
 class RowLookup:
