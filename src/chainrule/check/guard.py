@@ -26,7 +26,8 @@ class CappedText(io.TextIOBase):
 
     def __init__(self, forward=None):
         self.parts, self.kept, self.total, self.all_kept = [], 0, 0, 0
-        self.forward = forward      # called with each piece of text kept, as it is printed
+        self.forward = forward      # called with the text kept, line by line as it is printed
+        self.pending = ""
 
     def writable(self):
         return True
@@ -40,10 +41,18 @@ class CappedText(io.TextIOBase):
             self.kept += kept
             self.all_kept += kept
             if self.forward is not None:
-                self.forward(text[:room])
+                self.pending += text[:room]
+                if "\n" in self.pending or len(self.pending) >= 1024:
+                    self.flush()
         return len(text)
 
+    def flush(self):
+        if self.forward is not None and self.pending:
+            self.forward(self.pending)
+        self.pending = ""
+
     def take(self):
+        self.flush()
         text, total = "".join(self.parts), self.total
         self.parts, self.kept, self.total = [], 0, 0
         return Printed(text, total) if total else None
