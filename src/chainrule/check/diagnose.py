@@ -4,12 +4,11 @@ exceptions, limits that were hit, and, where nothing explains a failure, what wa
 from __future__ import annotations
 
 from ..findings import Finding
-from . import measure, texts
-from . import matched
-from .matched import from_entry
+from . import matched, measure, texts
 from .catalogue import MODELS, entry
 from .judges import check_of, probes_of
 from .judges.common import plural
+from .matched import from_entry
 from .reproduce import Probe, Reproducer
 from .result import FAIL
 
@@ -61,7 +60,7 @@ def api_findings(ctx):
         error = getattr(record, "error", None)
         if error is None or not error.api:
             continue
-        key = error.api or "backward_returns"
+        key = error.api
         if key in seen:
             continue
         seen.add(key)
