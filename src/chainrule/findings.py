@@ -37,6 +37,9 @@ class Finding:
     layer     1-based layer it is about (None: not about one layer)
     line      line of the learner's file where it shows (None: no file, or not known)
     evidence  the numbers behind it, JSON-ready
+    check     the check it explains ("backward", "train_epoch"; "" if none): chainrule check's
+    source    the text of ``line`` in the learner's file ("" if none)
+    together  kinds of the other mistakes that reproduce the learner's numbers only together with this one
     """
 
     kind: str
@@ -50,15 +53,20 @@ class Finding:
     layer: Optional[int] = None
     line: Optional[int] = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    check: str = ""
+    source: str = ""
+    together: tuple = ()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
         object.__setattr__(self, "evidence", plain(dict(self.evidence)))
+        object.__setattr__(self, "together", tuple(self.together))
 
     def to_dict(self) -> dict:
         """A JSON-ready dict with every field (``from_dict`` reads it back)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: list(getattr(self, f.name)) if f.name == "together" else getattr(self, f.name)
+                for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Finding":

@@ -1,19 +1,23 @@
-"""Check a learner's own Network (the guide's API) against chainrule and finite differences.
+"""Check a learner's own Network (the guide's API) against chainrule, finite differences and the catalogue of
+mistakes learners make.
 
     from chainrule.check import check
     result = check("my_network.py")     # or check(MyNetwork)
     print(result)                       # the report: what passed, the first failure, the diagnosis
-    result.passed, result.diagnosis_keys
+    result.passed, result.first_failure, result.diagnoses, result.to_dict()
 
 The module itself is callable too: ``chainrule.check("my_network.py")`` is ``chainrule.check.check(...)``.
+``chainrule.check.catalogue.CATALOGUE`` lists the mistakes it can name; ``chainrule.check.lab`` runs the
+learner's class on one explicit network state, in the same sandbox (for ``chainrule lab --mine``).
 """
 import sys
 import types
 
 from .api import check, check_implementation
-from .result import Check, CheckResult, Diagnosis, Failure
+from .result import Check, CheckResult, Failure
+from .sandbox import Limits
 
-__all__ = ["check", "check_implementation", "CheckResult", "Check", "Diagnosis", "Failure"]
+__all__ = ["check", "check_implementation", "CheckResult", "Check", "Failure", "Limits"]
 
 
 class _CallableModule(types.ModuleType):

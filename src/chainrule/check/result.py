@@ -1,145 +1,109 @@
-"""What ``chainrule.check.check`` returns: the checks, the first failure with its numbers side by
-side, and the diagnoses, printed as a report in the guide's spirit."""
-import re
-import textwrap
-from dataclasses import asdict, dataclass, field
+"""What ``chainrule.check`` returns: the checks, the first failure with its numbers, the diagnoses.
 
-from .diagnoses import entry
+Everything in a ``CheckResult`` is plain data (picklable; ``to_dict`` is JSON, ``from_dict`` reads it back),
+kept in three separate layers so a course can choose what a learner sees (docs/check.md, "Hint levels"):
+
+1. which check fails and on what input: ``checks`` (status and summary) and ``first_failure`` (the input and
+   the numbers side by side);
+2. the named mistake and where: each diagnosis's ``kind``, ``title``, ``line`` and ``source`` (and ``seen``,
+   the evidence);
+3. the explanation and the fix: each diagnosis's ``cause``, ``advice`` and ``reread``.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import List, Optional
+
+from ..findings import Finding, plain
 
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
-WIDTH = 110
-
-
-@dataclass
-class Check:
-    name: str            # "backward", "train_step", ...
-    status: str          # PASS, FAIL, WARN or SKIP
-    summary: str         # one line: what was compared and what came out
+SCHEMA = "chainrule-check/1"
 
 
 @dataclass
 class Failure:
-    """The first thing that failed, with the numbers side by side."""
+    """The first thing that failed in a check, with the numbers side by side."""
     check: str
-    where: str                                  # the network and example
+    input: str                                  # the network and the example it failed on
     columns: tuple = ()                         # headers of the value columns
     rows: list = field(default_factory=list)    # (label, value, value, ...)
-    message: str = ""                           # an exception, or a sentence, instead of / before rows
+    message: str = ""                           # an exception, or a sentence, before or instead of the rows
 
 
 @dataclass
-class Diagnosis:
-    key: str
-    evidence: str          # the numbers that show it
-
-    @property
-    def title(self):
-        return entry(self.key)[0]
-
-    @property
-    def advice(self):
-        return entry(self.key)[1]
-
-    @property
-    def reread(self):
-        return entry(self.key)[2]
+class Check:
+    """One check of the learner's class: a status and one line on what was compared and what came out."""
+    name: str            # "initial weights", "forward", "backward", "gradient check", ...
+    status: str          # PASS, FAIL, WARN or SKIP
+    summary: str
+    failure: Optional[Failure] = None
 
 
 @dataclass
 class CheckResult:
     path: str
-    class_name: str
-    checks: list = field(default_factory=list)
-    diagnoses: list = field(default_factory=list)
-    first_failure: Failure = None
-    notes: list = field(default_factory=list)    # how the file was run, what was skipped
-    printed: str = ""                            # what the learner's code printed (captured, capped)
+    class_name: str = ""
+    checks: List[Check] = field(default_factory=list)
+    diagnoses: List[Finding] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)      # how the file was run; conventions undone
+    limits: List[str] = field(default_factory=list)     # one line per limit that was hit
+    printed: str = ""                                    # what the learner's code printed (captured, capped)
+    seconds: float = 0.0
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return not any(c.status == FAIL for c in self.checks)
 
     @property
-    def exit_code(self):
+    def exit_code(self) -> int:
         return 0 if self.passed else 1
 
     @property
-    def failed(self):
+    def failed(self) -> List[str]:
         return [c.name for c in self.checks if c.status == FAIL]
 
-    def check_named(self, name):
+    @property
+    def first_failure(self) -> Optional[Failure]:
+        return next((c.failure for c in self.checks if c.status == FAIL and c.failure is not None), None)
+
+    @property
+    def diagnosis_keys(self) -> List[str]:
+        return [d.kind for d in self.diagnoses]
+
+    def check_named(self, name) -> Optional[Check]:
         return next((c for c in self.checks if c.name == name), None)
 
     @property
-    def diagnosis_keys(self):
-        return [d.key for d in self.diagnoses]
+    def verdict(self) -> str:
+        if self.passed:
+            warned = [c.name for c in self.checks if c.status == WARN]
+            return "all checks passed" + (f" (with warnings: {', '.join(warned)})" if warned else "")
+        return f"FAILED: {', '.join(self.failed)}"
 
-    def to_dict(self):
-        data = asdict(self)
-        data["passed"] = self.passed
-        data["diagnoses"] = [dict(key=d.key, title=d.title, evidence=d.evidence, advice=d.advice,
-                                  reread=d.reread) for d in self.diagnoses]
+    def to_dict(self) -> dict:
+        """JSON-ready, with a schema name; documented in docs/check.md ("The JSON result")."""
+        data = {"schema": SCHEMA, "path": self.path, "class_name": self.class_name, "passed": self.passed,
+                "exit_code": self.exit_code, "verdict": self.verdict,
+                "checks": [plain(asdict(c)) for c in self.checks],
+                "first_failure": plain(asdict(self.first_failure)) if self.first_failure else None,
+                "diagnoses": [d.to_dict() for d in self.diagnoses],
+                "notes": list(self.notes), "limits": list(self.limits), "printed": self.printed,
+                "seconds": self.seconds}
         return data
 
-    def __str__(self):
+    @classmethod
+    def from_dict(cls, data) -> "CheckResult":
+        checks = []
+        for c in data.get("checks", []):
+            failure = c.get("failure")
+            if failure is not None:
+                failure = Failure(**{**failure, "columns": tuple(failure.get("columns", ())),
+                                     "rows": [tuple(r) for r in failure.get("rows", [])]})
+            checks.append(Check(c["name"], c["status"], c["summary"], failure))
+        known = {f.name for f in fields(cls)}
+        rest = {k: v for k, v in data.items() if k in known and k not in ("checks", "diagnoses")}
+        return cls(**rest, checks=checks, diagnoses=[Finding.from_dict(d) for d in data.get("diagnoses", [])])
+
+    def __str__(self) -> str:
+        from .report import render
         return render(self)
-
-
-NBSP = "\u00a0"
-
-
-def wrap(text, initial, subsequent):
-    """textwrap.wrap that never breaks inside a short (...) or [...]."""
-    protected = re.sub(r"[\[(][^\[\]()]{0,40}[\])]", lambda m: m.group(0).replace(" ", NBSP), text)
-    lines = textwrap.wrap(protected, width=WIDTH, initial_indent=initial, subsequent_indent=subsequent,
-                          break_on_hyphens=False, break_long_words=False)
-    return [line.replace(NBSP, " ") for line in lines]
-
-
-def _number(value):
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "-"
-    return f"{value:.6f}" if abs(value) < 1e4 else f"{value:.4g}"
-
-
-def render(result, show_printed=5):
-    lines = [f"chainrule check {result.path}: class {result.class_name or '?'}"]
-    for note in result.notes:
-        lines += wrap(note, "  ", "    ")
-    lines.append("")
-    width = max([len(c.name) for c in result.checks] + [10])
-    for check in result.checks:
-        lines += wrap(check.summary, f"  {check.status:<4}  {check.name:<{width}}  ", " " * (width + 10))
-    lines.append("")
-    failure = result.first_failure
-    if failure is not None:
-        lines.append(f"First failure: {failure.check}, {failure.where}")
-        if failure.message:
-            lines += [f"  {line}" for line in failure.message.splitlines()]
-        if failure.rows:
-            label_width = max(len(str(row[0])) for row in failure.rows)
-            header = " " * (label_width + 2) + "".join(f"{col:>16}" for col in failure.columns)
-            lines.append(header)
-            for row in failure.rows:
-                lines.append(f"  {row[0]:<{label_width}}" + "".join(f"{_number(v):>16}" for v in row[1:]))
-        lines.append("")
-    if result.diagnoses:
-        lines.append("Diagnosis:")
-        for number, diagnosis in enumerate(result.diagnoses, 1):
-            lines.append(f"  {number}. {diagnosis.title[0].upper()}{diagnosis.title[1:]}.")
-            for label, text in (("Seen:  ", diagnosis.evidence + "."), ("Why:   ", diagnosis.advice + "."),
-                                ("Reread:", diagnosis.reread + "." if diagnosis.reread else "")):
-                if text:
-                    lines += wrap(text, f"     {label} ", " " * 13)
-        lines.append("")
-    if result.printed:
-        printed = result.printed.splitlines()
-        lines.append(f"Your code printed (or warned) {len(printed)} line(s) while it was checked"
-                     + (f"; the first {show_printed}:" if len(printed) > show_printed else ":"))
-        lines += [f"  | {line}" for line in printed[:show_printed]]
-        lines.append("")
-    verdict = "all checks passed" if result.passed else f"FAILED: {', '.join(result.failed)}"
-    lines.append(f"Verdict: {verdict}.")
-    return "\n".join(lines)
