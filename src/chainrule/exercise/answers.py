@@ -244,7 +244,7 @@ def _entries(text):
                 continue
         separator = "=" if "=" in line else ":" if ":" in line else None
         if separator is None:
-            if current is not None and re.fullmatch(r"[\d\s.,;\[\]eE+-]+", line):
+            if current is not None and re.fullmatch(r"[\d\s.,;\[\]eE+>→-]+", line):
                 current[2] += " " + line               # a continuation line without a name
                 continue
             problems.append((number, f"cannot read {raw.strip()!r}: write one value per line as name = value"))
