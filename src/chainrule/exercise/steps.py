@@ -58,9 +58,8 @@ def given_values(trace):
     return values
 
 
-def _weighted_sum(W, b, a_prev):
-    """z = W a_prev + b, as a one-layer chainrule Network (identity output) computes it."""
-    layer = Network([W.shape[1], W.shape[0]], output_activation="identity")
+def _weighted_sum(layer, W, b, a_prev):
+    """z = W a_prev + b, as a one-layer chainrule Network with an identity output (``layer``) computes it."""
     layer.set_weights(([W], [b]))
     return layer.forward(a_prev)
 
@@ -85,6 +84,15 @@ def rules(trace):
         raise ConfigError("the exercise rules follow elementwise activations and a loss of the output "
                           f"(mse, cross_entropy), got {[a.name for a in activation.values()]} and {trace.loss_name}")
     loss = get_loss(trace.loss_name)
+    networks = {}
+
+    def network(key):
+        """The networks computing the weighted sums (key l) and the new forward pass (key "new"), made on
+        first use and then reused: making a Network draws initial weights, which are replaced anyway."""
+        if key not in networks:
+            networks[key] = _network_like(trace) if key == "new" else Network(
+                [layer[key].W.shape[1], layer[key].W.shape[0]], output_activation="identity")
+        return networks[key]
     new_weights = tuple(name for l in range(1, L + 1) for name in (f"W{l}_new", f"b{l}_new"))
 
     def make(name, inputs, compute, same_as=None):
@@ -96,7 +104,7 @@ def rules(trace):
         l = int(number.group()) if number else None
         if re.fullmatch(r"z\d+", name):
             return make(name, (f"W{l}", _input(l), f"b{l}"),
-                        lambda v: _weighted_sum(v[f"W{l}"], v[f"b{l}"], v[_input(l)]))
+                        lambda v: _weighted_sum(network(l), v[f"W{l}"], v[f"b{l}"], v[_input(l)]))
         if re.fullmatch(r"a\d+", name):
             return make(name, (f"z{l}",), lambda v: activation[l].forward(v[f"z{l}"]))
         if name == "loss":
@@ -118,7 +126,7 @@ def rules(trace):
             return make(name, (f"{p}{l}", "lr", f"dL/d{p}{l}"),
                         lambda v: _descend(v[f"{p}{l}"], v[f"dL/d{p}{l}"], v["lr"]))
         if name == "new_prediction":
-            return make(name, ("x",) + new_weights, lambda v: _new_network(trace, v).forward(v["x"]))
+            return make(name, ("x",) + new_weights, lambda v: _with_new_weights(network("new"), v).forward(v["x"]))
         if name == "new_loss":
             return make(name, ("new_prediction", "target"), lambda v: loss.value(v["new_prediction"], v["target"]))
         raise ConfigError(f"no exercise rule for the trace value {name!r}")
@@ -131,10 +139,14 @@ def rules(trace):
     return out
 
 
-def _new_network(trace, values):
-    """The trace's network with the updated weights in ``values`` (W1_new, b1_new, ...)."""
-    net = Network(trace.layer_sizes, activation=[r.activation for r in trace.layers[:-1]],
-                  output_activation=trace.layers[-1].activation, loss=trace.loss_name)
-    L = trace.n_layers
+def _network_like(trace):
+    """A Network of the trace's sizes, activations and loss (its weights are set before each use)."""
+    return Network(trace.layer_sizes, activation=[r.activation for r in trace.layers[:-1]],
+                   output_activation=trace.layers[-1].activation, loss=trace.loss_name)
+
+
+def _with_new_weights(net, values):
+    """``net`` holding the updated weights in ``values`` (W1_new, b1_new, ...)."""
+    L = len(net.weights)
     net.set_weights(([values[f"W{l}_new"] for l in range(1, L + 1)], [values[f"b{l}_new"] for l in range(1, L + 1)]))
     return net

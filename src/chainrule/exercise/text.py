@@ -195,13 +195,15 @@ def format_class(result):
     for r in [header] + rows:
         cells = [f"{c:<{w}}" if i < 3 else f"{c:>{w}}" for i, (c, w) in enumerate(zip(r, widths))]
         lines.append(("  ".join(cells) + "  " + r[-1]).rstrip())
-    lines += ["", f"Fully right: {result.fully_right} of {n}."]
+    unmarked = n - len(result.marked)
+    lines += ["", f"Fully right: {result.fully_right} of {n}" + (f" ({unmarked} not marked, below)." if unmarked else ".")]
     if result.marked:
         lines.append("What to re-teach: the step where each learner first went wrong")
         by_step = result.first_wrong_by_step()
+        order = {r.name: i for i, r in enumerate(rules(trace))}
         width = max(len(step_title(step, trace)) for step, _, _ in by_step) + 9
         for number, (step, count, values) in enumerate(by_step, start=1):
-            which = ", ".join(f"{name} {k}" for name, k in sorted(values.items(), key=lambda kv: -kv[1]))
+            which = ", ".join(f"{name} {k}" for name, k in sorted(values.items(), key=lambda kv: (-kv[1], order[kv[0]])))
             lines.append(f"  {f'Step {number}: {step_title(step, trace)}':<{width}} {count:>3}   {which}".rstrip())
         new = result.new_errors_by_value()
         if new:
