@@ -92,6 +92,7 @@ BAD = [
     ("a1 = 0.6 0.7\n\nA1 = 0.6 0.7\n", 3, "a1 is given twice (first on line 1)"),
     ("z1 = 0.51 0.72\nhello there\n", 2, "cannot read 'hello there': write one value per line"),
     ("x = [0.5]\n", 1, "x is 2 numbers, got 1 number"),
+    ("Step 2 = 0.5\n", 1, "unknown name 'Step 2'"),        # a heading has no '=' and no number after it
 ]
 
 

@@ -104,12 +104,13 @@ def test_a_roster_names_the_learners(folder):
         "Grace Hopper;;\n"                                     # no file
         "Emile Nakamura;emile_nakamura.txt;\n"
         "\n"
-        "Ines Lopez;fatima_zahra.txt;\n", encoding="utf-8")    # Fatima's file given to Ines: not her answers
+        "Ines Lopez;fatima_zahra.txt;\n"                       # Fatima's file given to Ines: not her answers
+        "Jun Park;ada_lovelace.txt\n", encoding="utf-8")       # a file already Ada Lovelace's (by her name)
     result = mark_folder(folder, COURSE, folder / "roster.csv")
     r = [(row["student"], row["file"], row["status"]) for row in result.to_rows()]
     assert r == [("Ada Lovelace", "ada_lovelace.txt", "passed"), ("Bo Chen", "bo_chen.txt", "failed"),
                  ("Grace Hopper", "", "no file"), ("Emile Nakamura", "emile_nakamura.txt", "failed"),
-                 ("Ines Lopez", "fatima_zahra.txt", "unreadable"),
+                 ("Ines Lopez", "fatima_zahra.txt", "unreadable"), ("Jun Park", "ada_lovelace.txt", "no file"),
                  ("", "Chidi Okafor.txt", "not on roster"), ("", "dana-muller.txt", "not on roster"),
                  ("", "grace.txt", "not on roster")]
     ines = result.submissions[4]

@@ -39,7 +39,7 @@ def test_trace_writes_the_template_and_the_teacher_gets_the_solution(tmp_path, c
     assert code == 0 and "  z2         = W2 @ a1 + b2          = [0.2219]" in out
     assert "z2 = [0.2219]\n" in out                 # the filled answer file
     code, out, _ = run(capsys, "trace", "--guide")
-    assert code == 0 and "the guide's Exercise 2.1 (x = [0.5, 1.5], target 0)" in out
+    assert code == 0 and "for the guide's numbers (x = [0.5, 1.5], target 0)" in out
     assert "  W1 = [[0.1 0.3] [0.2 0.4]]   b1 = [0.01 0.02]" in out
 
 

@@ -143,7 +143,7 @@ _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<open>\[)|(?P<close>\])|(?P<row>;)|(?P<comma>,)|(?P<number>{_NUMBER})(?![\w.])"
                     r"|(?P<other>[^\s\[\];,]+))")
 #: "=== Forward Pass ===" (the guide's printout), "Step 1: forward pass", "--- layer 1 ---": headings, skipped
-_HEADING = re.compile(r"^(?:[=*~-]{2,}.*|step\s*\d+\s*[:.)-]?\s*[^\d\s\[\-+.].*)$", re.IGNORECASE)
+_HEADING = re.compile(r"^(?:[=*~-]{2,}.*|step\s*\d+\s*[:.)-]?\s*[^\d\s\[\-+.=].*)$", re.IGNORECASE)
 _ARRAY = re.compile(r"^(?:np\.|numpy\.)?array\((.*?)(?:,\s*dtype=\w+)?\)$", re.DOTALL)
 
 

@@ -209,9 +209,11 @@ def mark_file(path, student, course="", guide=False, shown=None):
     own problems: they are the row's ``error``)."""
     try:
         answers = read_answers(path)
-        variant = guide_variant() if guide else make_variant(student, course)
-        if not guide and answers.student and normalise(answers.student) == normalise(student):
-            variant = make_variant(answers.student, course)       # shown as the file writes the name
+        if guide:
+            variant = guide_variant()
+        else:       # the same learner either way; shown as the file spells the name when it names them
+            same = answers.student and normalise(answers.student) == normalise(student)
+            variant = make_variant(answers.student if same else student, course)
         marking = mark(answers, variant)
     except AnswerFileError as exc:
         message = "; ".join(f"line {line}: {text}" if line else text for line, text in exc.problems)
@@ -237,6 +239,9 @@ def mark_folder(folder, course="", roster=None, guide=False):
                 rows.append(Submission(entry.student, file, "no file",
                                        error="no answer file" + (f" {file} in the folder" if file else
                                                                  " named after the student in the folder")))
+                continue
+            if os.path.normpath(file) in claimed:
+                rows.append(Submission(entry.student, file, "no file", error=f"{file} is another student's"))
                 continue
             claimed.add(os.path.normpath(file))
             rows.append(mark_file(path, entry.student, course, guide, file))

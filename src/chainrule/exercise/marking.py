@@ -102,7 +102,10 @@ class Marking:
         return iter(self.values)
 
     def __getitem__(self, name):
-        return next(v for v in self.values if v.name == name)
+        for v in self.values:
+            if v.name == name:
+                return v
+        raise KeyError(name)
 
     def count(self, status):
         return sum(v.status == status for v in self.values)
@@ -164,13 +167,14 @@ def check_identity(answers, variant):
         problems.append((answers.lines.get("student"), f"this file says student = {answers.student}, but it is "
                          f"being marked for {variant.student} (another learner's file, or the wrong --student?)"))
     if answers.variant and answers.variant.casefold() != variant.fingerprint:
-        problems.append((answers.lines.get("variant"), f"variant {answers.variant} is not {variant.title}'s "
-                         f"({variant.fingerprint}): was the file made for another --course or student?"))
+        problems.append((answers.lines.get("variant"), f"variant {answers.variant} is not the variant of "
+                         f"{variant.title} ({variant.fingerprint}): was the file made for another --course or "
+                         "student?"))
     given = given_values(variant.solution)
     for name, answer in answers.given.items():
         if not _close(answer.value, given[name], 1e-9):
-            problems.append((answer.line, f"{name} = {answer.text}, but {variant.title}'s {name} is "
-                             f"{fmt(given[name])} (another learner's numbers?)"))
+            problems.append((answer.line, f"{name} = {answer.text}, but {name} is {fmt(given[name])} for "
+                             f"{variant.title} (another learner's numbers?)"))
     if problems:
         raise AnswerFileError(answers.source, problems)
 

@@ -150,9 +150,7 @@ def format_marking(marking):
         lines += ["", f"Step {number}: {step_title(step, trace)}"]
         for v in values:
             shown = fmt(v.yours) if v.yours is not None else ""
-            label = _LABEL[v.status] if v.status != Status.SKIPPED else "-"
-            note = _note(v, first)
-            lines.append(f"  {label:<8} {v.name:<{width}}  {shown:<20} {note}".rstrip())
+            lines.append(f"  {_LABEL[v.status]:<8} {v.name:<{width}}  {shown:<20} {_note(v, first)}".rstrip())
     if first is not None:
         where = f" (line {first.line})" if first.line else ""
         lines += ["", f"First wrong value: {first.name}{where}",

@@ -80,7 +80,7 @@ class Variant:
     @property
     def title(self):
         if self.guide:
-            return "the guide's Exercise 2.1 (x = [0.5, 1.5], target 0)"
+            return "the guide's numbers (x = [0.5, 1.5], target 0)"
         return self.student + (f" (course {self.course})" if self.course else "")
 
     @property
