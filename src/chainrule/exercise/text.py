@@ -117,8 +117,10 @@ def _note(v, first):
     if v.status == Status.WRONG:
         if v is first:
             return f"exact {fmt(v.expected)}   <- first wrong value"
-        return f"your {', '.join(v.inputs)} give {fmt(v.from_yours)}   <- new error"
+        return f"from your {', '.join(v.inputs)}: {fmt(v.from_yours)}   <- new error"
     if v.status == Status.CARRIED:
+        if v.wrong_inputs == v.carried_from:
+            return f"carried from {', '.join(v.carried_from)}"
         return f"right for your {', '.join(v.wrong_inputs)}: carried from {', '.join(v.carried_from)}"
     if v.by_rounding:
         return "(from your rounded values)"
@@ -142,6 +144,7 @@ def format_marking(marking):
              + (f": {marking.source}" if marking.source else ""),
              f"{verdict(marking)}", f"Marked {TOLERANCE_TEXT}."]
     width = max(len(v.name) for v in marking)
+    shown_width = min(38, max(len(fmt(v.yours)) for v in marking if v.yours is not None) if marking.total else 0)
     first = marking.first_wrong
     by_step = {}
     for v in marking:
@@ -150,7 +153,7 @@ def format_marking(marking):
         lines += ["", f"Step {number}: {step_title(step, trace)}"]
         for v in values:
             shown = fmt(v.yours) if v.yours is not None else ""
-            lines.append(f"  {_LABEL[v.status]:<8} {v.name:<{width}}  {shown:<20} {_note(v, first)}".rstrip())
+            lines.append(f"  {_LABEL[v.status]:<8} {v.name:<{width}}  {shown:<{shown_width}}  {_note(v, first)}".rstrip())
     if first is not None:
         where = f" (line {first.line})" if first.line else ""
         lines += ["", f"First wrong value: {first.name}{where}",
@@ -163,7 +166,7 @@ def format_marking(marking):
                           "method is right; they change once the wrong value is fixed."]
         for v in marking.new_errors:
             where = f" (line {v.line})" if v.line else ""
-            lines += ["", f"New error: {v.name}{where}: not what your own {', '.join(v.inputs)} give:"]
+            lines += ["", f"New error: {v.name}{where} does not follow from your own {', '.join(v.inputs)}:"]
             lines += [f"    {line}" for line in _plugged(v)]
     missing = [v.name for v in marking if v.status == Status.MISSING]
     if missing:
