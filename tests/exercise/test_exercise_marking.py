@@ -82,7 +82,7 @@ def test_a_wrong_step_is_found_and_what_follows_from_it_is_carried():
     assert ("z2[0] = W2[0,0] × a1[0] + W2[0,1] × a1[1] + b2[0] = 0.7000 × 0.3589 + (-0.5000) × 0.3186 + 0.1300 "
             "= 0.2219   (you wrote 0.2319)") in text
     assert re.search(r"\n  carried  a2 +\[0\.5577\] +carried from z2\n", text)
-    assert re.search(r"\n  carried  delta2 +\[0\.2751\] +right for your dL/da2, da2/dz2: carried from z2\n", text)
+    assert re.search(r"\n  carried  delta2 +\[0\.2752\] +right for your dL/da2, da2/dz2: carried from z2\n", text)
 
 
 def test_a_new_independent_error_later_is_flagged_as_new():
