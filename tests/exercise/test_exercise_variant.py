@@ -33,9 +33,12 @@ def test_a_name_has_the_same_numbers_on_every_machine():
 
 
 def test_spellings_of_a_name_are_the_same_learner():
-    same = ["Ada Lovelace", "  ada   LOVELACE ", "ada_lovelace", "Ada-Lovelace", "ADA.LOVELACE", "Ａｄａ Lovelace"]
+    same = ["Ada Lovelace", "  ada   LOVELACE ", "ada_lovelace", "Ada-Lovelace", "ADA.LOVELACE", "Ａｄａ Lovelace",
+            "Adá Lovelace", "Ada Lovela\u0301ce"]
     assert {normalise(n) for n in same} == {"ada lovelace"}
     assert len({make_variant(n, "ml101").weights for n in same}) == 1
+    assert normalise("Dana Müller") == normalise("dana_muller") == "dana muller"
+    assert normalise("Jürgen Groß") == "jurgen gross" and normalise("中村 ぴろ") == "中村 ぴろ" != normalise("中村 ひろ")
     assert make_variant("Ada Lovelace", " ML101 ").fingerprint == make_variant("Ada Lovelace", "ml101").fingerprint
 
 

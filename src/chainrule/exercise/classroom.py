@@ -14,7 +14,8 @@ learner's, or misnamed). A file that cannot be read gets an "unreadable" row wit
 others are marked all the same.
 
 The gradebook columns (``CSV_COLUMNS``; ``to_rows``), one row per submission, in roster or file-name order:
-``student``, ``file``, ``status`` (passed, failed, unreadable, no file, not on roster), ``right``, ``carried``,
+``student``, ``file``, ``status`` (passed, failed; not marked: unreadable, mismatch -- the file says it is
+another learner's or variant's --, no file, not on roster), ``right``, ``carried``,
 ``wrong``, ``missing``, ``total`` (values counted: every required one and each optional one answered),
 ``first_wrong`` (the value where the learner first went wrong), ``first_wrong_step`` (its step: forward, loss,
 backward2, backward1, update, result), ``new_errors`` (later independent errors, separated by spaces),
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import DataError
 from .answers import AnswerFileError, decode, quantities, read_answers
-from .marking import Status, mark
+from .marking import NotTheirAnswers, Status, mark
 from .variant import guide_variant, make_variant, normalise
 
 MAX_ROSTER_BYTES = 1 << 20
@@ -48,7 +49,7 @@ class Submission:
 
     student: str
     file: str                    # relative to the folder; None for a roster student with no file
-    status: str                  # "passed", "failed", "unreadable", "no file", "not on roster"
+    status: str                  # "passed", "failed", "unreadable", "mismatch", "no file", "not on roster"
     marking: object = None       # a Marking when the file was marked
     error: str = None
 
@@ -217,7 +218,8 @@ def mark_file(path, student, course="", guide=False, shown=None):
         marking = mark(answers, variant)
     except AnswerFileError as exc:
         message = "; ".join(f"line {line}: {text}" if line else text for line, text in exc.problems)
-        return Submission(student, shown, "unreadable", error=message)
+        return Submission(student, shown, "mismatch" if isinstance(exc, NotTheirAnswers) else "unreadable",
+                          error=message)
     return Submission(variant.student or student, shown, "passed" if marking.passed else "failed", marking)
 
 

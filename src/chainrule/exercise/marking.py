@@ -176,7 +176,11 @@ def check_identity(answers, variant):
             problems.append((answer.line, f"{name} = {answer.text}, but {name} is {fmt(given[name])} for "
                              f"{variant.title} (another learner's numbers?)"))
     if problems:
-        raise AnswerFileError(answers.source, problems)
+        raise NotTheirAnswers(answers.source, problems)
+
+
+class NotTheirAnswers(AnswerFileError):
+    """An answer file that says it is another learner's or variant's (``check_identity``)."""
 
 
 def mark(answers, variant):

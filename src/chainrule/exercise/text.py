@@ -35,11 +35,12 @@ def _steps(trace):
 
 
 def command(variant, action="trace", path=None):
-    """The command line that prints or marks this variant."""
+    """The command line that prints or marks this variant. It is printed where learners read it, so the course
+    seed (which would let anyone print any learner's solution) is shown as ``--course SEED``."""
     words = ["chainrule", "exercise", action] + ([path] if path else [])
-    words += ["--guide"] if variant.guide else ["--student", variant.student] + (
-        ["--course", variant.course] if variant.course else [])
-    return " ".join(shlex.quote(w) for w in words)
+    words += ["--guide"] if variant.guide else ["--student", variant.student]
+    text = " ".join(shlex.quote(w) for w in words)
+    return text + (" --course SEED" if variant.course and not variant.guide else "")
 
 
 def _givens(trace, indent):
@@ -97,7 +98,8 @@ def template(variant, values=None):
 def format_solution(variant):
     """The worked solution (``chainrule trace``'s printout of the step) and the filled answer file."""
     trace = variant.solution
-    return "\n".join([f"Solution of Exercise 2.1 for {variant.title}", "", format_trace(trace), "",
+    course = f" (course {variant.course})" if variant.course else ""
+    return "\n".join([f"Solution of Exercise 2.1 for {variant.title}{course}", "", format_trace(trace), "",
                       "The answer file, filled in:", "", template(variant, trace.values()).rstrip()])
 
 

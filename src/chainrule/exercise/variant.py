@@ -16,9 +16,9 @@ name's stream until one passes the conditioning rules (``conditioning.check``): 
 values of a step alike, nothing that rounds to 0.0000, visible gradients and updates. About one candidate in
 two passes, so a name needs two on average.
 
-Names are normalised (``normalise``) so that ``"Ada Lovelace"``, ``" ada  LOVELACE "`` and the file name
-``ada_lovelace`` give the same variant: Unicode NFKC, case folded, and runs of spaces, ``_``, ``-`` and ``.``
-read as one space.
+Names are normalised (``normalise``) so that ``"Ada Lovelace"``, ``" ada  LOVELACE "``, ``"Dana Müller"`` and
+the file names ``ada_lovelace.txt`` and ``dana_muller.txt`` give the same variants: Unicode compatibility forms
+unified (NFKC), accents of Latin, Greek and Cyrillic letters dropped, case folded, and runs of spaces, ``_``, ``-`` and ``.`` read as one space.
 """
 import hashlib
 import re
@@ -46,13 +46,18 @@ GUIDE_X = (0.5, 1.5)         # Exercise 2.1: "trace backpropagation for the inpu
 GUIDE_TARGET = (0.0,)
 
 _SEPARATORS = re.compile(r"[\s_.\-]+")
+#: the combining accents of Latin, Greek and Cyrillic letters (é = e + U+0301); not the marks that make other
+#: scripts' letters (Japanese ぴ = ひ + U+309A stays ぴ)
+_ACCENTS = re.compile("[\u0300-\u036f]")
 
 
 def normalise(text):
     """The form of a name or course seed that the numbers are derived from (see the module docstring)."""
     if not isinstance(text, str):
         raise ConfigError(f"a student name or course seed must be text, got {type(text).__name__}")
-    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    plain = _ACCENTS.sub("", decomposed)
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFC", plain).casefold()).strip()
 
 
 def _nested(value):
@@ -79,9 +84,10 @@ class Variant:
 
     @property
     def title(self):
+        """Whose exercise it is, as learners may read it: the name, never the course seed."""
         if self.guide:
             return "the guide's numbers (x = [0.5, 1.5], target 0)"
-        return self.student + (f" (course {self.course})" if self.course else "")
+        return self.student
 
     @property
     def fingerprint(self):

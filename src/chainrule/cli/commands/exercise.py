@@ -51,7 +51,8 @@ def _who(parser, required=True):
     group.add_argument("--guide", action="store_true",
                        help="the guide's own Exercise 2.1: its network, x = [0.5, 1.5], target 0")
     parser.add_argument("--course", metavar="SEED", default="",
-                        help="the course seed: other numbers for the same names (keep it from the learners)")
+                        help="the course seed: other numbers for the same names. Anyone who has it can print "
+                             "any learner's solution: share it only when learners mark their own work")
 
 
 def _variant(args):
