@@ -90,6 +90,8 @@ def test_the_gradebook_as_csv_and_json(folder):
     assert (record["format"], record["version"], record["submissions"], record["marked"], record["fully_right"]) == (
         "chainrule exercise marks", 1, 7, 6, 1)
     assert record["first_wrong_by_step"]["forward"] == {"count": 2, "values": {"z2": 1, "a1": 1}}
+    grace = next(row for row in record["rows"] if row["file"] == "grace.txt")
+    assert (grace["status"], grace["right"], grace["first_wrong"], grace["values"]) == ("unreadable", None, None, [])
     dana = next(row for row in record["rows"] if row["file"] == "dana-muller.txt")
     assert dana["new_errors"] == ["W1_new"] and dana["first_wrong_step"] == "backward2"
     delta2 = next(v for v in dana["values"] if v["name"] == "delta2")

@@ -66,7 +66,8 @@ class Submission:
         return row
 
     def to_dict(self):
-        out = {key: value for key, value in self.row().items() if key in SUMMARY_COLUMNS}
+        """The row for JSON: numbers as numbers, and null (not "") where there is nothing."""
+        out = {key: (value if value != "" else None) for key, value in self.row().items() if key in SUMMARY_COLUMNS}
         out["new_errors"] = out["new_errors"].split() if out["new_errors"] else []
         out["values"] = [v.to_dict() for v in self.marking] if self.marking is not None else []
         return out

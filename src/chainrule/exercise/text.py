@@ -63,7 +63,7 @@ def format_task(variant):
         for rule in step_rules:
             optional = "" if rule.required or step == "result" else "   (optional)"
             lines.append(f"  {rule.name:<{width}} = {rule.formula}{optional}")
-    lines += ["", "Write your answers in the answer file below (`--template answers.txt` writes it), then mark it:",
+    lines += ["", "Fill in the answer file (`--template answers.txt` writes it), then mark it:",
               f"  {command(variant, 'mark', 'answers.txt')}"]
     return "\n".join(lines)
 
