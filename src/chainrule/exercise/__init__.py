@@ -20,3 +20,8 @@ from .marking import TOLERANCE, TOLERANCE_TEXT, Marking, Status, ValueMark, mark
 from .steps import Rule, rules
 from .text import format_class, format_marking, format_solution, format_task, template
 from .variant import Variant, guide_variant, make_variant, normalise
+
+__all__ = ["Answer", "AnswerFileError", "Answers", "ClassMarking", "Marking", "Rule", "Status", "Submission",
+           "TOLERANCE", "TOLERANCE_TEXT", "ValueMark", "Variant", "conditioning_problems", "format_class",
+           "format_marking", "format_solution", "format_task", "guide_variant", "make_variant", "mark", "mark_file",
+           "mark_folder", "normalise", "parse_answers", "read_answers", "read_roster", "rules", "template"]

@@ -93,6 +93,7 @@ def rules(trace):
             networks[key] = _network_like(trace) if key == "new" else Network(
                 [layer[key].W.shape[1], layer[key].W.shape[0]], output_activation="identity")
         return networks[key]
+
     new_weights = tuple(name for l in range(1, L + 1) for name in (f"W{l}_new", f"b{l}_new"))
 
     def make(name, inputs, compute, same_as=None):

@@ -3,7 +3,7 @@ import shlex
 
 import numpy as np
 
-from ..lab.formulas import number
+from ..lab.formulas import number as plain_number
 from ..viz.trace_text import fmt, format_trace
 from .marking import TOLERANCE_TEXT, Status
 from .steps import given_values, rules
@@ -133,7 +133,7 @@ def _plugged(v):
     """``"formula line   (you wrote X)"`` for each element that does not follow from the learner's values."""
     off = np.ravel(np.abs(v.yours - v.from_yours) > v.allowance + 1e-12)
     yours = np.ravel(v.yours)
-    chosen = [f"{line}   (you wrote {number(mine)})" for line, bad, mine in zip(v.formulas, off, yours) if bad]
+    chosen = [f"{line}   (you wrote {plain_number(mine)})" for line, bad, mine in zip(v.formulas, off, yours) if bad]
     return chosen or list(v.formulas)
 
 

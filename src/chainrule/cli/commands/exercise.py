@@ -10,8 +10,8 @@ import os
 
 from ... import files, safe_json
 from ...errors import ConfigError, OutputError
-from ...exercise import (format_class, format_marking, format_solution, format_task, guide_variant, make_variant,
-                         mark_file, mark_folder, read_answers, template)
+from ...exercise import (AnswerFileError, format_class, format_marking, format_solution, format_task, guide_variant,
+                         make_variant, mark_file, mark_folder, read_answers, template)
 from ...exercise.classroom import ClassMarking
 
 
@@ -95,17 +95,12 @@ def run_mark(args):
                 raise ConfigError(f"whose answers are in {args.path}? Give --student NAME (or --guide), or keep "
                                   "the template's 'student = NAME' line")
         submission = mark_file(args.path, student, args.course, args.guide, args.path)
-        if submission.marking is None:
-            raise _unreadable(args.path, submission.error)
+        if submission.marking is None:       # the file's own problems, every line named: exit code 2
+            raise AnswerFileError(args.path, [(0, submission.error)])
         print(format_marking(submission.marking))
         result = ClassMarking(os.path.dirname(args.path) or ".", args.course, (submission,))
     _write(args, result)
     return 0 if result.passed else 1
-
-
-def _unreadable(path, error):
-    from ...exercise import AnswerFileError
-    return AnswerFileError(path, [(0, error)])
 
 
 def _write(args, result):
