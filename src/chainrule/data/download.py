@@ -51,9 +51,10 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
     limits = _Limits(timeout, deadline, min_rate, rate_window)
     folder = resolve_data_dir(data_dir)
     expected = MNIST_FILES if expected is None else dict(expected)
-    mirrors = list(MNIST_MIRRORS if mirrors is None else mirrors)
+    given = MNIST_MIRRORS if mirrors is None else mirrors
+    mirrors = [] if isinstance(given, (str, bytes)) else list(given)    # a string is not a list of one-letter URLs
     if not mirrors or not all(isinstance(m, str) and m for m in mirrors):
-        raise ConfigError(f"mirrors must be a non-empty list of base URLs, got {mirrors!r}")
+        raise ConfigError(f"mirrors must be a non-empty list of base URLs, got {given!r}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
