@@ -63,7 +63,8 @@ TARGETS = {
                    about="the MNIST sample, IDX reader, verified download, load_mnist, preparation helpers"),
     "top": Target(TOP_LEVEL,
                   ("tests/data", *TRUST_FILES, "tests/trust/test_trust_bad_input.py",
-                   "tests/trust/test_trust_findings.py", "tests/training/test_training_model_io.py"),
+                   "tests/trust/test_trust_findings.py", "tests/trust/test_trust_edges.py",
+                   "tests/training/test_training_model_io.py"),
                   about="the top-level modules: atomic files and the run lock, the memory budget, safe .npz and "
                         "JSON readers, the error family, the Finding record"),
     "core": Target(("src/chainrule/core/*.py",),
