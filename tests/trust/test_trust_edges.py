@@ -290,3 +290,10 @@ def test_read_text_of_a_fifo_does_not_wait_for_a_writer(tmp_path):
     reader.start()
     reader.join(timeout=10)
     assert outcome == [b""]                           # nothing written: empty (then "not valid JSON"), not a hang
+
+
+def test_brackets_inside_strings_are_text_not_nesting():
+    text = json.dumps({"note": "[" * 200 + "{" * 200, "quoted": 'say "[[" \\ [', "list": [[1]]})
+    assert safe_json.nesting_depth(text) == 3
+    assert safe_json.loads(text, "the metadata", ModelFileError)["list"] == [[1]]
+    assert safe_json.nesting_depth('"[[["') == 0 and safe_json.nesting_depth("1") == 0
