@@ -304,3 +304,94 @@ def test_the_failure_message_lists_each_mirror_on_its_own_line(served, tmp_path)
     assert lines[2].startswith(f"  - {base}/corrupt/{FIRST}: SHA-256 mismatch")    # one "/" between mirror and file
     assert lines[3].startswith(f"Nothing half-written was kept in {cache} (files verified earlier stay).")
     assert len(lines) == 4
+
+
+def test_the_default_mirrors_are_the_published_ones(served, tmp_path, monkeypatch):
+    contents, expected = served
+    monkeypatch.setattr(download_module, "MNIST_MIRRORS", ("http://127.0.0.1:9/mnist/",))   # never the internet
+    with pytest.raises(DownloadError) as caught:
+        download_mnist(tmp_path / "cache", progress=False, expected=expected)
+    assert f"  - http://127.0.0.1:9/mnist/{FIRST}: cannot connect: " in str(caught.value)
+
+
+def test_errors_without_a_message_are_named_by_their_type(served, tmp_path, monkeypatch):
+    import http.client
+    contents, expected = served
+
+    def refused(*args, **kwargs):
+        raise http.client.HTTPException()
+    monkeypatch.setattr(download_module.urllib.request, "urlopen", refused)
+    with pytest.raises(DownloadError) as caught:
+        download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], progress=False, expected=expected)
+    assert f"http://127.0.0.1:9/{FIRST}: cannot connect: HTTPException" in str(caught.value)
+
+    class Response:
+        headers = {}
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read1(self, n):
+            raise http.client.HTTPException()
+        read = read1
+    monkeypatch.setattr(download_module.urllib.request, "urlopen", lambda *a, **k: Response())
+    with pytest.raises(DownloadError) as caught:
+        download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], progress=False, expected=expected)
+    assert (f"http://127.0.0.1:9/{FIRST}: connection lost after 0 of {len(contents[FIRST]):,} bytes (HTTPException)"
+            in str(caught.value))
+
+
+def test_an_unexpected_error_before_any_byte_is_reported_without_a_bar(served, tmp_path, capsys, monkeypatch):
+    contents, expected = served
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(download_module.urllib.request, "urlopen", broken)
+    with pytest.raises(RuntimeError):
+        download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], expected=expected)
+    assert capsys.readouterr().err == f"{FIRST} from 127.0.0.1:9: failed: boom\n"
+
+
+def test_ctrl_c_mid_file_finishes_its_bar(served, tmp_path, capsys, monkeypatch):
+    contents, expected = served
+    monkeypatch.setattr(download_module.ByteProgress, "update",
+                        lambda self, n: (_ for _ in ()).throw(KeyboardInterrupt))
+    with local_mirror(contents) as (base, _):
+        host = base.removeprefix("http://")
+        with pytest.raises(KeyboardInterrupt):
+            download_mnist(tmp_path / "cache", mirrors=[f"{base}/good/"], expected=expected)
+    size = len(contents[FIRST]) / 1e3
+    assert capsys.readouterr().err == (f"[{'.' * 30}]   0.0 kB/{size:.1f} kB   0%  {FIRST} from {host}  "
+                                       f"interrupted; nothing kept\n")
+
+
+class Stepping(Clock):
+    """A clock that moves 10 s each time it is read."""
+
+    def monotonic(self):
+        self.now += 10.0
+        return self.now
+
+
+def test_the_deadline_bounds_each_read_and_ends_the_file(served, tmp_path, monkeypatch):
+    """On a clock moving 10 s a reading: 15 s are left at the first read (its socket gets 15 s, not the
+    30 s timeout), none at the second: the file fails naming how far it got."""
+    contents, expected = served
+    waits = []
+    real = download_module._set_read_timeout
+
+    def spy(response, seconds):
+        waits.append((hasattr(response, "read1"), seconds))
+        real(response, seconds)
+    monkeypatch.setattr(download_module, "_set_read_timeout", spy)
+    monkeypatch.setattr(download_module, "time", Stepping(0.0))
+    with local_mirror(contents) as (base, _):
+        with pytest.raises(DownloadError) as caught:
+            download_mnist(tmp_path / "cache", mirrors=[f"{base}/good/"], progress=False, expected=expected,
+                           timeout=30, deadline=25, min_rate=0, rate_window=1e9)
+    assert waits == [(True, 15.0)]
+    assert re.search(rf"good/{FIRST}: deadline of 25 s per file \(--deadline, download_mnist\(deadline=\.\.\.\)\) "
+                     rf"passed after [\d,]+ of {len(contents[FIRST]):,} bytes", str(caught.value)), str(caught.value)

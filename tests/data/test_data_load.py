@@ -237,8 +237,9 @@ def test_npz_values_outside_what_a_digit_set_holds(tmp_path, images, labels, mes
 
 def test_grey_levels_0_and_255_and_whole_floats_are_digits(tmp_path):
     images = np.array([[[0, 255], [1.0, 254.0]]] * 2)
-    data = load_mnist(_npz(tmp_path, images=images, labels=np.array([1.0, 0.0])))
-    assert data.images.dtype == np.uint8 and data.images[0].tolist() == [[0, 255], [1, 254]]
+    for dtype in (np.float64, np.float32, np.int16):
+        data = load_mnist(_npz(tmp_path, images=images.astype(dtype), labels=np.array([1.0, 0.0])))
+        assert data.images.dtype == np.uint8 and data.images[0].tolist() == [[0, 255], [1, 254]]
 
 
 def _idx_pair(folder, prefix, images, labels):

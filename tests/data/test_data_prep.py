@@ -163,3 +163,25 @@ def test_select_classes_refusals_and_forms():
     assert hot.dtype == np.float32 and hot.tolist() == [[0, 1], [1, 0], [0, 1]]
     kept, numbers = select_classes(np.zeros((0, 2)), np.zeros(0, np.uint8), [0, 1])    # nothing in, nothing out
     assert kept.shape == (0, 2) and numbers.shape == (0,) and numbers.dtype == np.uint8
+
+
+def test_train_test_split_both_sides_of_its_fraction():
+    X, y = np.arange(5).reshape(5, 1), np.arange(5)
+    assert [len(part) for part in train_test_split(X, y, test_fraction=0.2)] == [4, 1, 4, 1]   # one test row: fine
+    for fraction, leaves in ((0.05, "no test"), (0.95, "no training")):
+        with pytest.raises(ConfigError) as caught:
+            train_test_split(X, y, test_fraction=fraction)
+        assert str(caught.value) == f"test_fraction={fraction} of 5 examples leaves {leaves} examples"
+    for fraction in (1, 0.0, True):
+        with pytest.raises(ConfigError) as caught:
+            train_test_split(X, y, test_fraction=fraction)
+        assert str(caught.value) == f"test_fraction must be between 0 and 1 (exclusive), got {fraction!r}"
+    default = train_test_split(X, y)                  # the documented default: seed 0, 20% held out
+    assert all(np.array_equal(a, b) for a, b in zip(default, train_test_split(X, y, test_fraction=0.2, seed=0)))
+
+
+def test_float32_grey_levels_are_grey_levels():
+    images = np.array([[0.0, 128.0, 255.0]], dtype=np.float32)
+    assert flatten_and_scale(images).tolist() == [[0.0, 128 / 255, 1.0]]
+    with pytest.raises(InputValueError, match=r"already scaled to \[0, 1\] \(floats, max 0.5\)"):
+        flatten_and_scale(np.array([[0.0, 0.5]], dtype=np.float32))

@@ -144,7 +144,7 @@ def _fetch(url, target, size, sha256, limits, stream):
             except urllib.error.URLError as exc:
                 raise _MirrorFailed(f"cannot connect: {exc.reason}") from None
             except (OSError, http.client.HTTPException) as exc:
-                raise _MirrorFailed(f"cannot connect: {exc or type(exc).__name__}") from None
+                raise _MirrorFailed(f"cannot connect: {str(exc) or type(exc).__name__}") from None
             with response:
                 announced = response.headers.get("Content-Length")
                 if announced is not None and announced.isdigit() and int(announced) != size:
@@ -164,7 +164,7 @@ def _fetch(url, target, size, sha256, limits, stream):
                                             f"bytes (download_mnist(timeout=...))") from None
                     except (OSError, http.client.HTTPException) as exc:
                         raise _MirrorFailed(f"connection lost after {received:,} of {size:,} bytes "
-                                            f"({exc or type(exc).__name__})") from None
+                                            f"({str(exc) or type(exc).__name__})") from None
                     if not chunk:
                         break
                     received += len(chunk)

@@ -20,7 +20,9 @@ def save_npz(path, **arrays):
             raise DataError(f"cannot save {name!r} to {path}: it holds Python objects (dtype {array.dtype}), which "
                             f"would need pickling; a data file holds numbers (chainrule never pickles)")
     with atomic_write(path) as f:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        # Each member is deflated at zlib's default level (6), set on its ZipInfo: a ZipFile's compresslevel does
+        # not reach members opened from a ZipInfo (this said compresslevel=9 and never applied it).
+        with zipfile.ZipFile(f, "w") as zf:
             for name, array in arrays.items():
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
