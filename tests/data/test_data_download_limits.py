@@ -259,15 +259,18 @@ def test_quiet_means_silent(served, tmp_path, capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_ctrl_c_before_any_byte_says_nothing_was_kept(served, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("error, status", [(KeyboardInterrupt, "interrupted; nothing kept"),
+                                           (RuntimeError("boom"), "failed: boom")])
+def test_stopped_before_any_byte_the_log_says_so_without_a_bar(served, tmp_path, capsys, monkeypatch, error,
+                                                                status):
     contents, expected = served
 
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(download_module.urllib.request, "urlopen", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    def stopped(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(download_module.urllib.request, "urlopen", stopped)
+    with pytest.raises(type(error) if isinstance(error, Exception) else error):
         download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], expected=expected)
-    assert capsys.readouterr().err == f"{FIRST} from 127.0.0.1:9: interrupted; nothing kept\n"
+    assert capsys.readouterr().err == f"{FIRST} from 127.0.0.1:9: {status}\n"
 
 
 def test_an_unexpected_error_is_reported_and_raised_as_it_is(served, tmp_path, capsys, monkeypatch):
@@ -342,17 +345,6 @@ def test_errors_without_a_message_are_named_by_their_type(served, tmp_path, monk
         download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], progress=False, expected=expected)
     assert (f"http://127.0.0.1:9/{FIRST}: connection lost after 0 of {len(contents[FIRST]):,} bytes (HTTPException)"
             in str(caught.value))
-
-
-def test_an_unexpected_error_before_any_byte_is_reported_without_a_bar(served, tmp_path, capsys, monkeypatch):
-    contents, expected = served
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("boom")
-    monkeypatch.setattr(download_module.urllib.request, "urlopen", broken)
-    with pytest.raises(RuntimeError):
-        download_mnist(tmp_path / "cache", mirrors=["http://127.0.0.1:9/"], expected=expected)
-    assert capsys.readouterr().err == f"{FIRST} from 127.0.0.1:9: failed: boom\n"
 
 
 def test_ctrl_c_mid_file_finishes_its_bar(served, tmp_path, capsys, monkeypatch):

@@ -297,3 +297,16 @@ def test_brackets_inside_strings_are_text_not_nesting():
     assert safe_json.nesting_depth(text) == 3
     assert safe_json.loads(text, "the metadata", ModelFileError)["list"] == [[1]]
     assert safe_json.nesting_depth('"[[["') == 0 and safe_json.nesting_depth("1") == 0
+
+
+def test_open_for_reading_refuses_a_folder_as_open_does(tmp_path):
+    with pytest.raises(IsADirectoryError) as builtin:
+        open(tmp_path, "rb")
+    with pytest.raises(IsADirectoryError) as ours:
+        files.open_for_reading(tmp_path)
+    assert (ours.value.errno, ours.value.strerror, ours.value.filename) == \
+        (builtin.value.errno, builtin.value.strerror, builtin.value.filename)
+    (tmp_path / "f").write_bytes(b"abc")
+    handle, kind = files.open_for_reading(tmp_path / "f")
+    with handle:
+        assert kind is None and handle.read() == b"abc"

@@ -61,3 +61,11 @@ def test_plain(value, expected):
         assert got is value
     else:
         assert got == expected and type(got) is type(expected)
+
+
+def test_plain_leaves_other_objects_with_an_item_method_alone():
+    class Basket:
+        def item(self):
+            return "not a NumPy scalar"
+    basket = Basket()
+    assert plain(basket) is basket and plain({"b": basket})["b"] is basket
