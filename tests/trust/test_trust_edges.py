@@ -310,3 +310,41 @@ def test_open_for_reading_refuses_a_folder_as_open_does(tmp_path):
     handle, kind = files.open_for_reading(tmp_path / "f")
     with handle:
         assert kind is None and handle.read() == b"abc"
+
+
+def test_a_flipped_byte_in_a_stored_member_fails_its_crc(tmp_path):
+    """np.savez stores members uncompressed: a flipped data byte still parses as an array, only the CRC tells."""
+    import numpy as np
+    from chainrule import DataError
+    from chainrule.data import load_npz
+    path = tmp_path / "stored.npz"
+    np.savez(path, images=np.arange(64, dtype=np.uint8), labels=np.zeros(4, np.uint8))
+    raw = bytearray(path.read_bytes())
+    at = raw.index(bytes(range(10, 20)))                          # inside the images' data
+    raw[at] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DataError) as caught:
+        load_npz(path)
+    assert str(caught.value) == f"{path}: not a readable .npz file (BadZipFile: Bad CRC-32 for file 'images.npy')"
+
+
+def test_a_member_shorter_than_its_header_declares_is_refused_before_allocating(tmp_path):
+    """A 1 KB member whose header claims 64 MiB (within the budget): refused from the zip directory's size,
+    before the 64 MiB are asked for."""
+    import tracemalloc
+    from chainrule import DataError
+    from chainrule.data import load_npz
+    from hostile_files import npy_header, stored, write_zip
+    header = npy_header((64 << 20,), "|u1")
+    path = write_zip(tmp_path / "short.npz", [stored("images.npy", header + bytes(10))])
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError) as caught:
+            load_npz(path, required=())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(caught.value) == (f"{path}: member 'images.npy' is {len(header) + 10:,} bytes but its header declares "
+                                 f"a (67108864,) uint8 array ({len(header) + (64 << 20):,} bytes with the header): "
+                                 f"truncated, padded or tampered with")
+    assert peak < 16 << 20, f"{peak / 2 ** 20:.0f} MiB"
