@@ -148,7 +148,7 @@ def run_tests(src, tests, timeout):
     except subprocess.TimeoutExpired:
         return "timeout", time.monotonic() - started, f"no answer in {timeout} s"
     lines = [line for line in done.stdout.splitlines() if line.strip()]
-    failed = next((line for line in lines if line.startswith("FAILED ")), lines[-1] if lines else "")
+    failed = next((line.split(" - ")[0] for line in lines if line.startswith("FAILED ")), lines[-1] if lines else "")
     return done.returncode, time.monotonic() - started, failed
 
 
@@ -207,7 +207,7 @@ def main(argv=None):
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for mutant, status, seconds, line in pool.map(lambda m: try_mutant(m, args.timeout), chosen):
             results.append((mutant, status))
-            print(f"{status:<17} {mutant.name:<28} {seconds:5.0f} s  {line[:110]}", flush=True)
+            print(f"{status:<17} {mutant.name:<28} {seconds:5.0f} s  {line}", flush=True)
     held.close()
     for target in ("data", "top"):
         mine = [status for mutant, status in results if mutant.target == target]
