@@ -13,6 +13,7 @@ start time instead of interleaving its files.
 """
 import contextlib
 import datetime
+import errno
 import json
 import os
 import socket
@@ -37,6 +38,24 @@ def file_kind(mode):
     if stat.S_ISREG(mode):
         return None
     return next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def open_for_reading(path):
+    """``open(path, "rb")`` that cannot hang, and what it opened: ``(file, file_kind(mode))``.
+
+    A FIFO is opened without waiting for a writer (``open()`` would block until one comes: forever); the caller
+    refuses it, or reads what is there. A folder raises ``IsADirectoryError``, as ``open()`` does."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind == "a folder":
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb"), kind
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def check_output_path(path):

@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from .files import open_for_reading
 from .limits import JSON_EXPANSION, MAX_JSON_DEPTH, check_allocation, json_text_limit
 
 # a JSON string, escapes included (unrolled so the regex engine never backtracks)
@@ -77,7 +78,8 @@ def read_text(path, what, error):
     more than the limit: ``/dev/zero`` or a growing file cannot make it read on)."""
     path = os.fspath(path)
     try:
-        with open(path, "rb") as handle:
+        handle, _ = open_for_reading(path)            # a FIFO would block open() forever
+        with handle:
             size = os.fstat(handle.fileno()).st_size
             limit = json_text_limit()
             if size > limit:

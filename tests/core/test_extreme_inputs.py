@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from chainrule import (ACTIVATIONS, ChainruleError, Network, cross_entropy_loss, cross_entropy_loss_gradient,
+from chainrule import (ACTIVATIONS, ChainruleError, InputValueError, Network, cross_entropy_loss, cross_entropy_loss_gradient,
                        get_activation, mse_loss, mse_loss_gradient, softmax_cross_entropy_loss,
                        softmax_cross_entropy_loss_gradient)
 
@@ -52,16 +52,50 @@ def test_softmax_cross_entropy_is_finite_for_logits_up_to_1e4(pair):
     assert np.all(np.isfinite(no_warnings(softmax_cross_entropy_loss_gradient, logits, labels)))
 
 
+def non_finite_message(array, name):
+    """The documented error for the first non-finite value of a 1-D ``array``, or None."""
+    bad = np.flatnonzero(~np.isfinite(array))
+    if not bad.size:
+        return None
+    kind = "NaN" if np.isnan(array[bad[0]]) else "inf"
+    return (f"{name} contains {bad.size} non-finite value(s) ({kind} first at index ({bad[0]},)); clean or impute the "
+            f"data before training")
+
+
+def guide_loss(name, p, t):
+    """The guide's definitions, written out: MSE, its gradient, binary cross-entropy clipped at 1e-15."""
+    if name == "mse_loss":
+        return np.mean((p - t) ** 2)
+    if name == "mse_loss_gradient":
+        return 2 * (p - t) / p.size
+    q = np.clip(p, 1e-15, 1 - 1e-15)
+    return -np.mean(t * np.log(q) + (1 - t) * np.log(1 - q))
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered")  # (1e300 - -1e300)**2 is inf: not representable
 @settings(max_examples=200, deadline=None)
 @given(arrays(np.float64, 5, elements=anything), arrays(np.float64, 5, elements=anything))
-def test_losses_give_a_value_or_the_documented_error(predictions, targets):
+def test_losses_give_the_guides_value_or_the_documented_error(predictions, targets):
+    """Each input class gets its own answer: non-finite predictions or targets, then (cross-entropy) targets
+    outside [0, 1], each with its documented message; otherwise the guide's value (or an overflow to inf when
+    the difference itself is beyond 1e150)."""
     for loss in (mse_loss, mse_loss_gradient, cross_entropy_loss):
-        try:
-            value = loss(predictions, targets)
-        except ChainruleError:
+        expected = non_finite_message(predictions, "predictions") or non_finite_message(targets, "targets")
+        if expected is None and loss is cross_entropy_loss and (targets.min() < 0 or targets.max() > 1):
+            expected = (f"targets must hold probabilities in [0, 1] for cross-entropy, got values from "
+                        f"{targets.min():g} to {targets.max():g}")
+        if expected is not None:
+            with pytest.raises(InputValueError) as caught:
+                loss(predictions, targets)
+            assert str(caught.value) == expected
             continue
-        assert np.all(np.isfinite(value)) or np.max(np.abs(predictions - targets)) > 1e150
+        value = loss(predictions, targets)
+        with np.errstate(over="ignore", invalid="ignore"):
+            reference = guide_loss(loss.__name__, predictions, targets)
+        if np.all(np.isfinite(reference)):
+            np.testing.assert_allclose(value, reference, rtol=1e-12, atol=0)
+        else:
+            assert np.max(np.abs(predictions - targets)) > 1e150
 
 
 @settings(max_examples=100, deadline=None)

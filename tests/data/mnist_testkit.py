@@ -3,6 +3,7 @@ import contextlib
 import hashlib
 import http.server
 import socket
+import struct
 import threading
 import time
 
@@ -43,15 +44,28 @@ def expected_for(contents):
 class _Handler(http.server.BaseHTTPRequestHandler):
     """/good/F serves F; /404/F answers 404; /corrupt/F serves F with flipped bytes (same size);
     /short/F serves F minus its last byte (honest Content-Length); /cut/F announces F's full length,
-    sends half and closes the connection; /drip/F sends one byte every ``server.pace`` seconds; /trickle/F
-    sends 2,000 bytes every ``server.pace`` seconds."""
+    sends half and closes the connection; /reset/F sends half, then resets the connection (RST); /drip/F sends
+    one byte every ``server.pace`` seconds; /trickle/F sends 2,000 bytes every ``server.pace`` seconds;
+    /silent/F answers nothing for ``server.pace`` seconds; /stall/F sends its headers and half of F, then
+    nothing for ``server.pace`` seconds; /long/F sends F and 10 bytes more, announcing no length. Each
+    request's User-Agent is kept in ``server.user_agents``."""
 
     def do_GET(self):
         self.server.requests.append(self.path)
+        self.server.user_agents.append(self.headers.get("User-Agent"))
         _, mode, name = self.path.split("/", 2)
         data = self.server.files.get(name)
         if mode == "404" or data is None:
             self.send_error(404, "Not Found")
+            return
+        if mode == "silent":
+            time.sleep(self.server.pace)
+            return
+        if mode == "long":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(data + bytes(10))
+            self.close_connection = True
             return
         if mode == "corrupt":
             data = bytes(b ^ 0xFF for b in data[:64]) + data[64:]
@@ -71,11 +85,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             except OSError:                            # the client gave up: what the test wants
                 pass
             return
-        if mode == "cut":
+        if mode in ("cut", "reset", "stall"):
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
+            if mode == "stall":
+                time.sleep(self.server.pace)
+            elif mode == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+            else:
+                self.connection.shutdown(socket.SHUT_RDWR)
             return
         self.wfile.write(data)
 
@@ -88,7 +108,8 @@ def local_mirror(files):
     """A threaded HTTP server on 127.0.0.1 (ephemeral port) serving ``files``; yields (base_url, server)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    server.files, server.requests, server.pace = dict(files), [], 0.5
+    server.handle_error = lambda request, address: None   # a client gone mid-answer is what /reset tests
+    server.files, server.requests, server.user_agents, server.pace = dict(files), [], [], 0.5
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

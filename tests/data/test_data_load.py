@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chainrule.data import (DataError, MnistData, default_data_dir, load_mnist, load_sample, save_npz,
-                            write_guide_npz)
+from chainrule import ConfigError
+from chainrule.data import (DataError, MnistData, default_data_dir, load_idx_folder, load_mnist, load_sample, save_npz,
+                            write_guide_npz, write_idx)
 
 from mnist_testkit import write_fake_mnist
 
@@ -181,3 +182,128 @@ def test_guide_npz_needs_the_full_set_by_default(tmp_path):
 @pytest.mark.skipif(not GUIDE.exists(), reason="the guide is not on this machine")
 def test_hint_code_above_is_the_guides_verbatim():
     assert GUIDE_HINT_1 in GUIDE.read_text()
+
+
+# --- load_mnist read back at the edges ---
+
+def _npz(tmp_path, name="d.npz", **arrays):
+    return save_npz(tmp_path / name, **arrays)
+
+
+def test_npz_n_train_both_sides_of_its_range(tmp_path):
+    """n_train splits 6 rows: 1..5 are splits; 0, 6, a float, a list are not."""
+    images, labels = np.zeros((6, 4, 4), np.uint8), np.arange(6) % 3
+    for n_train in (1, 5, np.uint8(4)):
+        data = load_mnist(_npz(tmp_path, images=images, labels=labels, n_train=np.asarray(n_train)))
+        assert data.n_train == int(n_train) and type(data.n_train) is int
+    for bad in (np.int64(0), np.int64(6), np.float64(4.0), np.array([4])):
+        path = _npz(tmp_path, images=images, labels=labels, n_train=bad)
+        with pytest.raises(DataError) as caught:
+            load_mnist(path)
+        assert str(caught.value) == (f"{path}: n_train must be a whole number between 1 and 5 (the training rows "
+                                     f"before the test rows), got {bad.tolist()!r}")
+
+
+def test_npz_description_and_shapes(tmp_path):
+    path = _npz(tmp_path, images=np.zeros((3, 4, 4), np.uint8), labels=np.array([2, 0, 1]))
+    data = load_mnist(path)
+    assert (data.source, data.description, data.n_train) == ("npz", f".npz file: 3 images from {path}", None)
+    assert data.images.shape == (3, 4, 4)                     # square images stay as they are, not re-flattened
+    assert data.labels.tolist() == [2, 0, 1] and data.labels.dtype == np.uint8
+    flat = _npz(tmp_path, "flat.npz", images=np.zeros((2, 785), np.uint8), labels=np.array([0, 1]))
+    with pytest.raises(DataError) as caught:
+        load_mnist(flat)
+    assert str(caught.value) == f"{flat}: images must have shape (N, rows, cols) or (N, rows*cols), got (2, 785)"
+
+
+@pytest.mark.parametrize("images, labels, message", [
+    (np.zeros((2, 4, 4), bool), [0, 1], "images must be numeric grey levels, got dtype bool"),
+    (np.full((2, 4, 4), -1), [0, 1], "images must hold whole grey levels 0..255 (got int64 from -1 to -1); scale "
+                                     "floats in [0, 1] back with np.round(x * 255)"),
+    (np.full((2, 4, 4), 256), [0, 1], "images must hold whole grey levels 0..255 (got int64 from 256 to 256); "
+                                      "scale floats in [0, 1] back with np.round(x * 255)"),
+    (np.zeros((2, 4, 4), np.uint8), [0, -1], "labels must be class numbers >= 0, found -1"),
+    (np.zeros((2, 4, 4), np.uint8), [0, 300], "labels must hold whole class numbers 0..255 (got int64 from 0 to 300); "
+                                              "scale floats in [0, 1] back with np.round(x * 255)"),
+    (np.zeros((2, 4, 4), np.uint8), [[1, 0], [1, 1]], "labels is 2-D, so it must be one-hot (exactly one 1 per row, "
+                                                       "zeros elsewhere); row 1 is [1, 1]"),
+])
+def test_npz_values_outside_what_a_digit_set_holds(tmp_path, images, labels, message):
+    path = _npz(tmp_path, images=images, labels=np.array(labels))
+    with pytest.raises(DataError) as caught:
+        load_mnist(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_grey_levels_0_and_255_and_whole_floats_are_digits(tmp_path):
+    images = np.array([[[0, 255], [1.0, 254.0]]] * 2)
+    for dtype in (np.float64, np.float32, np.int16):
+        data = load_mnist(_npz(tmp_path, images=images.astype(dtype), labels=np.array([1.0, 0.0])))
+        assert data.images.dtype == np.uint8 and data.images[0].tolist() == [[0, 255], [1, 254]]
+
+
+def _idx_pair(folder, prefix, images, labels):
+    write_idx(folder / f"{prefix}-images-idx3-ubyte", images)
+    write_idx(folder / f"{prefix}-labels-idx1-ubyte", labels)
+
+
+def test_an_idx_folder_has_an_official_split_only_with_both_kinds_of_files(tmp_path):
+    from mnist_testkit import fake_mnist_arrays
+    images, labels = fake_mnist_arrays(5, 0)
+    only_train, only_test, one_train = tmp_path / "train", tmp_path / "test", tmp_path / "one"
+    for folder in (only_train, only_test, one_train):
+        folder.mkdir()
+    _idx_pair(only_train, "train", images, labels)
+    _idx_pair(only_test, "t10k", images, labels)
+    _idx_pair(one_train, "train", images[:1], labels[:1])
+    _idx_pair(one_train, "t10k", images[1:], labels[1:])
+    assert load_idx_folder(only_train).n_train is None
+    assert load_idx_folder(only_test).n_train is None
+    data = load_idx_folder(one_train)
+    assert data.n_train == 1 and len(data) == 5
+    assert data.description == (f"IDX files: 5 images from {one_train} (train-images-idx3-ubyte, "
+                                f"t10k-images-idx3-ubyte)")
+
+
+def test_idx_pairs_must_be_images_and_labels(tmp_path):
+    from mnist_testkit import fake_mnist_arrays
+    images, labels = fake_mnist_arrays(4, 0)
+    _idx_pair(tmp_path, "train", images.reshape(4, 784), labels)
+    with pytest.raises(DataError) as caught:
+        load_idx_folder(tmp_path)
+    assert str(caught.value) == (f"{tmp_path / 'train-images-idx3-ubyte'}: expected images as a 3-D uint8 IDX array "
+                                 f"(N, rows, cols), got shape (4, 784) of uint8")
+    _idx_pair(tmp_path, "train", images.astype(np.int16), labels)
+    with pytest.raises(DataError, match=r"got shape \(4, 28, 28\) of int16"):
+        load_idx_folder(tmp_path)
+
+
+def test_full_set_missing_names_each_missing_file(tmp_path):
+    cache = tmp_path / "cache"
+    write_fake_mnist(cache, n_train=10, n_test=5)
+    (cache / "t10k-images-idx3-ubyte.gz").unlink()
+    (cache / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError) as caught:
+        load_mnist("full", data_dir=cache)
+    assert str(caught.value) == (f"the full MNIST set is not in {cache} (missing t10k-images-idx3-ubyte.gz, "
+                                 f"t10k-labels-idx1-ubyte.gz); run `chainrule download-mnist` (or download_mnist()) "
+                                 f"first, or use source='sample'")
+    assert load_mnist("auto", data_dir=cache).source == "sample"      # incomplete: auto falls back
+
+
+def test_quiet_by_default_and_verbose_says_only_what_applies(capsys, tmp_path):
+    load_mnist("sample")
+    load_mnist()
+    assert capsys.readouterr() == ("", "")
+    load_mnist("sample", verbose=True)                          # asked for the sample: no word about downloads
+    assert capsys.readouterr().err == f"MNIST: {load_sample().description}\n"
+
+
+def test_a_source_that_is_neither_a_keyword_nor_a_path(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_mnist(3)
+    assert str(caught.value) == "source must be 'auto', 'full', 'sample' or a path, got 3"
+    with pytest.raises(DataError) as caught:
+        load_mnist("fulll")
+    assert str(caught.value) == ("source='fulll': no such file or folder (source is 'auto', 'full', 'sample', a folder "
+                                 "of IDX files or an .npz with images/labels)")

@@ -57,3 +57,25 @@ def test_download_mnist_help_names_the_folder_it_uses(capsys):
         main(["download-mnist", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "$CHAINRULE_DATA_DIR" in help_text and str(default_data_dir()) in help_text
+
+
+def test_the_names_are_spelled_as_each_platform_spells_them():
+    """Windows compares paths without case; the folder is still created with this spelling."""
+    assert str(user_cache_dir("win32", {}, r"C:\Users\ada")) == r"C:\Users\ada\AppData\Local\chainrule\Cache"
+    assert str(user_cache_dir("win32", {"LOCALAPPDATA": r"D:\L"}, r"C:\Users\ada")) == r"D:\L\chainrule\Cache"
+
+
+def test_without_a_home_given_it_is_this_users_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert user_cache_dir("win32", {}) == PureWindowsPath(str(tmp_path)) / "AppData" / "Local" / "chainrule" / "Cache"
+    assert user_cache_dir("darwin", {}) == PurePosixPath(tmp_path) / "Library" / "Caches" / "chainrule"
+    assert user_cache_dir("linux", {}) == PurePosixPath(tmp_path) / ".cache" / "chainrule"
+
+
+def test_full_set_present_needs_all_four_files(tmp_path):
+    from chainrule.data import MNIST_FILES, full_set_present
+    for name in list(MNIST_FILES)[:3]:
+        (tmp_path / name).write_bytes(b"x")
+    assert not full_set_present(tmp_path)
+    (tmp_path / list(MNIST_FILES)[3]).mkdir()                 # a folder of that name is not the file
+    assert not full_set_present(tmp_path)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from chainrule import Network
-from chainrule.data import flatten_and_scale, load_mnist, one_hot, select_classes, train_test_split
+from chainrule.data import as_class_numbers, flatten_and_scale, load_mnist, one_hot, select_classes, train_test_split
 from chainrule.errors import ConfigError, InputValueError, ShapeError
 
 
@@ -96,3 +96,92 @@ def test_a_training_run_starts_from_the_shipped_sample():
     accuracy = np.mean(net.predict(X_test) == y_test)
     assert losses[1] < losses[0]
     assert accuracy > 0.8, accuracy  # the guide's target, reached in 2 epochs on 4,000 real digits
+
+
+# --- both sides of every check ---
+
+def test_one_hot_rows_are_checked_value_by_value():
+    """A row with exactly one 1 but another non-zero value is not one-hot: the message points at that row."""
+    with pytest.raises(InputValueError) as caught:
+        as_class_numbers(np.array([[1, 0, 0], [1, 0, 2]]))
+    assert str(caught.value) == ("labels is 2-D, so it must be one-hot (exactly one 1 per row, zeros elsewhere); "
+                                 "row 1 is [1, 0, 2]")
+    with pytest.raises(ShapeError) as caught:
+        as_class_numbers(np.zeros((2, 2, 2)), "y")
+    assert str(caught.value) == "y must be class numbers (N,) or one-hot rows (N, n_classes), got shape (2, 2, 2)"
+
+
+def test_class_numbers_may_be_whole_floats_but_not_fractions():
+    numbers = as_class_numbers(np.array([0.0, 2.0, 1.0]))
+    assert numbers.dtype == np.int64 and numbers.tolist() == [0, 2, 1]
+    with pytest.raises(InputValueError) as caught:
+        as_class_numbers(np.array([0.5, 1.0, 2.0, 3.0]))
+    assert str(caught.value) == "labels must be whole class numbers, got float64 values like [0.5, 1.0, 2.0]"
+
+
+def test_flatten_and_scale_on_both_sides_of_its_checks():
+    assert flatten_and_scale(np.full((1, 2), 255)).tolist() == [[1.0, 1.0]]
+    with pytest.raises(InputValueError) as caught:
+        flatten_and_scale(np.full((1, 2), 256))
+    assert str(caught.value) == "images must hold grey levels 0..255, found values from 256 to 256"
+    assert flatten_and_scale(np.array([[0, 1]])).tolist() == [[0.0, 1 / 255]]          # 0/1 integers: grey levels
+    assert flatten_and_scale(np.zeros((1, 2))).tolist() == [[0.0, 0.0]]                # a black float image
+    assert flatten_and_scale(np.array([[0.0, 2.0]])).tolist() == [[0.0, 2 / 255]]      # floats above 1: grey levels
+    with pytest.raises(InputValueError) as caught:
+        flatten_and_scale(np.array([[0.0, 1.0]]))                                      # max exactly 1: scaled
+    assert str(caught.value).startswith("images look already scaled to [0, 1] (floats, max 1.0)")
+    with pytest.raises(InputValueError) as caught:
+        flatten_and_scale(np.zeros((1, 2), bool))
+    assert str(caught.value) == "images must be numeric grey levels, got dtype bool"
+    assert flatten_and_scale(np.zeros((0, 28, 28))).shape == (0, 784)
+
+
+def test_one_hot_width_and_dtype():
+    hot = np.eye(3)[[0, 1]]                            # one-hot over 3 classes, class 2 absent: still 3 wide
+    assert one_hot(hot).shape == (2, 3)
+    assert one_hot([0], 1).tolist() == [[1.0]]         # a single class is allowed
+    assert one_hot([1, 0], 2, dtype=np.float32).dtype == np.float32
+    assert one_hot([], 3).shape == (0, 3)
+    for bad in (2.5, True, 0):
+        with pytest.raises(ConfigError) as caught:
+            one_hot([0, 1], bad)
+        assert str(caught.value) == f"n_classes must be a whole number >= 1, got {bad!r}"
+    with pytest.raises(ConfigError) as caught:
+        one_hot([])                                    # no labels and no n_classes: no width to give
+    assert str(caught.value) == "n_classes must be a whole number >= 1, got 0"
+
+
+def test_select_classes_refusals_and_forms():
+    images = np.arange(4)
+    for classes in ([], [1, 1]):
+        with pytest.raises(ConfigError) as caught:
+            select_classes(images, [0, 1, 2, 1], classes)
+        assert str(caught.value) == f"classes must be distinct class numbers, got {classes}"
+    kept, numbers = select_classes(images, np.array([0.0, 1.0, 2.0, 1.0]), [1, 2])     # whole floats in
+    assert numbers.dtype == np.int64 and numbers.tolist() == [0, 1, 0] and kept.tolist() == [1, 2, 3]
+    kept, hot = select_classes(images, np.eye(3, dtype=np.float32)[[0, 1, 2, 1]], [2, 1])
+    assert hot.dtype == np.float32 and hot.tolist() == [[0, 1], [1, 0], [0, 1]]
+    kept, numbers = select_classes(np.zeros((0, 2)), np.zeros(0, np.uint8), [0, 1])    # nothing in, nothing out
+    assert kept.shape == (0, 2) and numbers.shape == (0,) and numbers.dtype == np.uint8
+
+
+def test_train_test_split_both_sides_of_its_fraction():
+    X, y = np.arange(5).reshape(5, 1), np.arange(5)
+    assert [len(part) for part in train_test_split(X, y, test_fraction=0.2)] == [4, 1, 4, 1]   # one test row: fine
+    for fraction, leaves in ((0.05, "no test"), (0.95, "no training")):
+        with pytest.raises(ConfigError) as caught:
+            train_test_split(X, y, test_fraction=fraction)
+        assert str(caught.value) == f"test_fraction={fraction} of 5 examples leaves {leaves} examples"
+    for fraction in (1, 0.0, True):
+        with pytest.raises(ConfigError) as caught:
+            train_test_split(X, y, test_fraction=fraction)
+        assert str(caught.value) == f"test_fraction must be between 0 and 1 (exclusive), got {fraction!r}"
+    default = train_test_split(X, y)                  # the documented default: seed 0, 20% held out
+    assert all(np.array_equal(a, b) for a, b in zip(default, train_test_split(X, y, test_fraction=0.2, seed=0)))
+
+
+def test_float32_grey_levels_are_grey_levels():
+    images = np.array([[0.0, 128.0, 255.0]], dtype=np.float32)
+    assert flatten_and_scale(images).tolist() == [[0.0, 128 / 255, 1.0]]
+    with pytest.raises(InputValueError, match=r"already scaled to \[0, 1\] \(floats, max 0.5\)"):
+        flatten_and_scale(np.array([[0.0, 0.5]], dtype=np.float32))

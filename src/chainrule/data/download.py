@@ -51,9 +51,10 @@ def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, ti
     limits = _Limits(timeout, deadline, min_rate, rate_window)
     folder = resolve_data_dir(data_dir)
     expected = MNIST_FILES if expected is None else dict(expected)
-    mirrors = list(MNIST_MIRRORS if mirrors is None else mirrors)
+    given = MNIST_MIRRORS if mirrors is None else mirrors
+    mirrors = [] if isinstance(given, (str, bytes)) else list(given)    # a string is not a list of one-letter URLs
     if not mirrors or not all(isinstance(m, str) and m for m in mirrors):
-        raise ConfigError(f"mirrors must be a non-empty list of base URLs, got {mirrors!r}")
+        raise ConfigError(f"mirrors must be a non-empty list of base URLs, got {given!r}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -143,7 +144,7 @@ def _fetch(url, target, size, sha256, limits, stream):
             except urllib.error.URLError as exc:
                 raise _MirrorFailed(f"cannot connect: {exc.reason}") from None
             except (OSError, http.client.HTTPException) as exc:
-                raise _MirrorFailed(f"cannot connect: {exc or type(exc).__name__}") from None
+                raise _MirrorFailed(f"cannot connect: {str(exc) or type(exc).__name__}") from None
             with response:
                 announced = response.headers.get("Content-Length")
                 if announced is not None and announced.isdigit() and int(announced) != size:
@@ -163,7 +164,7 @@ def _fetch(url, target, size, sha256, limits, stream):
                                             f"bytes (download_mnist(timeout=...))") from None
                     except (OSError, http.client.HTTPException) as exc:
                         raise _MirrorFailed(f"connection lost after {received:,} of {size:,} bytes "
-                                            f"({exc or type(exc).__name__})") from None
+                                            f"({str(exc) or type(exc).__name__})") from None
                     if not chunk:
                         break
                     received += len(chunk)

@@ -14,14 +14,21 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def save_npz(path, **arrays):
     """Write a compressed .npz, atomically and byte-reproducibly; loads with np.load(allow_pickle=False)."""
+    arrays = {name: np.asanyarray(array) for name, array in arrays.items()}
+    for name, array in arrays.items():
+        if array.dtype.hasobject:
+            raise DataError(f"cannot save {name!r} to {path}: it holds Python objects (dtype {array.dtype}), which "
+                            f"would need pickling; a data file holds numbers (chainrule never pickles)")
     with atomic_write(path) as f:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        # Each member is deflated at zlib's default level (6), set on its ZipInfo: a ZipFile's compresslevel does
+        # not reach members opened from a ZipInfo (this said compresslevel=9 and never applied it).
+        with zipfile.ZipFile(f, "w") as zf:
             for name, array in arrays.items():
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 with zf.open(info, "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+                    np.lib.format.write_array(member, array, allow_pickle=False)
     return Path(path)
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from ..files import atomic_write
+from ..files import atomic_write, open_for_reading
 from ..limits import check_shape
-from ..files import file_kind
 
 IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
              0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
@@ -36,7 +35,7 @@ def read_idx(path):
     """
     path = Path(path)
     try:
-        handle = open(path, "rb")
+        handle, kind = open_for_reading(path)        # a FIFO would block open() forever
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -44,7 +43,6 @@ def read_idx(path):
     except OSError as exc:
         raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     with handle:
-        kind = file_kind(os.fstat(handle.fileno()).st_mode)
         if kind is not None:
             raise DataError(f"{path}: is {kind}, not an IDX file")
         compressed = handle.read(2) == GZIP_MAGIC

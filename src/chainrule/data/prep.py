@@ -2,6 +2,8 @@
 
 Wherever labels go in, class numbers (N,) and one-hot rows (N, n_classes) are both accepted.
 """
+import math
+
 import numpy as np
 
 from ..errors import ConfigError, InputValueError, ShapeError
@@ -65,7 +67,7 @@ def flatten_and_scale(images, dtype=np.float64):
         if np.issubdtype(images.dtype, np.floating) and 0 < high <= 1:
             raise InputValueError(f"images look already scaled to [0, 1] (floats, max {high}); flatten_and_scale "
                                   f"divides by 255, so pass the raw 0..255 grey levels (or just reshape)")
-    flat = images.reshape(len(images), -1).astype(dtype)
+    flat = images.reshape(len(images), math.prod(images.shape[1:])).astype(dtype)   # -1 fails for 0 images
     flat /= 255
     return flat
 
