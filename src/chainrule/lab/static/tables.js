@@ -143,31 +143,81 @@
     }
   }
 
-  /* The learner's own values beside chainrule's: how many match, the first wrong one, the diagnosis. */
+  /* The learner's own values beside chainrule's: how many match, the first wrong one, or why there are none;
+     what went wrong in their code (one line each); the background chainrule check and its diagnosis. */
+  var PRINTED_SHOWN = 4000;
+  function mineSummary(view, mine) {
+    if (mine.unsupported) { return mine.unsupported; }
+    var ids = Object.keys(mine.values);
+    if (!ids.length) { return mine.stale || "Nothing of yours to show on this state: your code did not get that far."; }
+    var counts = {same: 0, wrong: 0, missing: 0};
+    ids.forEach(function (id) { counts[mine.values[id].status] += 1; });
+    var first = mine.first_wrong ? view.items[mine.first_wrong] : null;
+    return "On this state " + counts.same + " values match chainrule's, " + counts.wrong + " differ, " + counts.missing +
+      " are not exposed by your class. " + (first ? "The first wrong value, in the order the step computes them: " +
+      first.label + " (yours " + mine.values[first.id].text + ", chainrule " + first.text + ")." : "No value is wrong.");
+  }
+  function renderCheck(box, check) {
+    box.textContent = "";
+    if (!check) { return; }
+    box.className = "check " + check.state + (check.passed === false ? " failed-check" : "");
+    if (check.state === "running") {
+      CL.el("p", {"class": "caption"}, box, "chainrule check is running on your file in the background\u2026");
+      return;
+    }
+    if (check.state === "failed") {
+      CL.el("p", {"class": "status error"}, box, "chainrule check could not finish: " + check.message);
+      return;
+    }
+    var verdict = CL.el("p", {"class": "verdict"}, box);
+    CL.el("b", {}, verdict, "chainrule check: ");
+    verdict.appendChild(document.createTextNode(check.verdict + " (" + check.seconds.toFixed(1) + " s)"));
+    var details = CL.el("details", {}, box), list;
+    CL.el("summary", {}, details, "Every check (" + check.checks.length + ")");
+    list = CL.el("ul", {"class": "checks"}, details);
+    check.checks.forEach(function (c) {
+      var li = CL.el("li", {"class": c[0].toLowerCase()}, list);
+      CL.el("b", {}, li, c[0] + " ");
+      li.appendChild(document.createTextNode(c[1] + ": " + c[2]));
+    });
+  }
   CL.renderMine = function (view) {
     var $ = function (id) { return document.getElementById(id); };
     var mine = view.mine, panel = $("mine-panel");
     panel.hidden = !mine;
     if (!mine) { return; }
-    var counts = {same: 0, wrong: 0, missing: 0};
-    Object.keys(mine.values).forEach(function (id) { counts[mine.values[id].status] += 1; });
-    var first = mine.first_wrong ? view.items[mine.first_wrong] : null;
-    $("mine-summary").textContent = "Yours: " + mine.source + ". On this state " + counts.same + " values match chainrule's, " +
-      counts.wrong + " differ, " + counts.missing + " are not exposed by your class. " + (first ?
-      "The first wrong value, in the order the step computes them: " + first.label + " (yours " +
-      mine.values[first.id].text + ", chainrule " + first.text + ")." : "No value is wrong.");
+    var summary = $("mine-summary");
+    summary.textContent = "";
+    CL.el("b", {}, summary, "Yours: " + mine.source + ". ");
+    summary.appendChild(document.createTextNode(mineSummary(view, mine)));
+    summary.className = mine.unsupported ? "unsupported" : "";
     var errors = $("mine-errors");
     errors.textContent = "";
-    Object.keys(mine.errors).forEach(function (stage) { CL.el("p", {"class": "status error"}, errors, stage + ": " + mine.errors[stage]); });
+    Object.keys(mine.errors).forEach(function (stage) {
+      CL.el("p", {"class": "status error", "data-stage": stage}, errors, mine.errors[stage]);
+    });
+    $("mine-note").hidden = !mine.note;
+    $("mine-note").textContent = mine.note || "";
+    renderCheck($("mine-check"), mine.check);
     var box = $("diagnoses");
     box.textContent = "";
     mine.diagnoses.forEach(function (d) {
       var div = CL.el("div", {"class": "diagnosis", "data-kind": d.kind}, box);
       CL.el("h3", {}, div, d.title);
-      [["Seen", d.seen], ["Why", d.cause], ["Fix", d.advice], ["Reread", d.reread]].forEach(function (pair) {
+      var kind = CL.el("p", {"class": "kind"}, div);
+      CL.el("code", {}, kind, d.kind);
+      if (mine.check && (mine.check.explained || []).indexOf(d.kind) >= 0) {
+        kind.appendChild(document.createTextNode(" \u00b7 more: chainrule check --explain " + d.kind));
+      }
+      var where = d.line ? "line " + d.line + (d.source ? ": " + d.source : "") : "";
+      [["Where", where], ["Seen", d.seen], ["Why", d.cause], ["Fix", d.advice], ["Reread", d.reread]].forEach(function (pair) {
         if (pair[1]) { var p = CL.el("p", {}, div); CL.el("b", {}, p, pair[0] + ": "); p.appendChild(document.createTextNode(pair[1])); }
       });
     });
+    var printed = $("mine-printed"), text = mine.printed || "";
+    printed.hidden = !text;
+    printed.querySelector("pre").textContent = text.length > PRINTED_SHOWN ?
+      text.slice(0, PRINTED_SHOWN) + "\n\u2026 (" + (text.length - PRINTED_SHOWN) + " more characters)" : text;
   };
 
   /* Rebuild only when the shape changes: an input being typed in keeps its focus and its text. */
