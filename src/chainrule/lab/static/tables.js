@@ -203,16 +203,25 @@
     box.textContent = "";
     mine.diagnoses.forEach(function (d) {
       var div = CL.el("div", {"class": "diagnosis", "data-kind": d.kind}, box);
-      CL.el("h3", {}, div, d.title);
+      CL.el("h3", {}, div, d.title.charAt(0).toUpperCase() + d.title.slice(1));
       var kind = CL.el("p", {"class": "kind"}, div);
       CL.el("code", {}, kind, d.kind);
       if (mine.check && (mine.check.explained || []).indexOf(d.kind) >= 0) {
         kind.appendChild(document.createTextNode(" \u00b7 more: chainrule check --explain " + d.kind));
       }
       var where = d.line ? "line " + d.line + (d.source ? ": " + d.source : "") : "";
-      [["Where", where], ["Seen", d.seen], ["Why", d.cause], ["Fix", d.advice], ["Reread", d.reread]].forEach(function (pair) {
-        if (pair[1]) { var p = CL.el("p", {}, div); CL.el("b", {}, p, pair[0] + ": "); p.appendChild(document.createTextNode(pair[1])); }
-      });
+      function line(parent, label, text) {
+        if (text) { var p = CL.el("p", {}, parent); CL.el("b", {}, p, label + ": "); p.appendChild(document.createTextNode(text)); }
+      }
+      line(div, "Where", where);
+      line(div, "Why", d.cause);
+      line(div, "Fix", d.advice);
+      line(div, "Reread", d.reread);
+      if (d.seen) {          /* the evidence is long: one click away */
+        var seen = CL.el("details", {}, div);
+        CL.el("summary", {}, seen, "What chainrule check measured");
+        line(seen, "Seen", d.seen);
+      }
     });
     var printed = $("mine-printed"), text = mine.printed || "";
     printed.hidden = !text;
