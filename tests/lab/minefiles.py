@@ -1,10 +1,11 @@
 """Helpers for the tests of ``chainrule lab --mine``: the check's fixtures, a learner's class run here (to verify
 the sandboxed numbers a second way), and the processes a provider started."""
 import importlib.util
-import os
 from pathlib import Path
 
 import numpy as np
+
+from chainrule.check.supervisor import _descendants as descendants   # every process below a pid, from /proc
 
 FIXTURES = Path(__file__).resolve().parents[1] / "check" / "fixtures"
 
@@ -45,25 +46,6 @@ def item_value(values, item_id):
     name, _, index = item_id.partition("[")
     array = np.asarray(values[name], dtype=float)
     return float(array[tuple(int(i) for i in index.rstrip("]").split(","))]) if index else float(array)
-
-
-def descendants(root):
-    """Every process below ``root`` (from the parent of each process in /proc)."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    fields = handle.read().rsplit(b")", 1)[-1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(entry))
-    found, queue = [], [root]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            found.append(child)
-            queue.append(child)
-    return found
 
 
 def provider_processes(provider):

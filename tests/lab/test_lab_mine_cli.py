@@ -14,14 +14,28 @@ from minefiles import descendants, fixture, running
 COMMAND = [sys.executable, "-c", "import sys; from chainrule.cli.main import main; sys.exit(main())"]
 
 
+def _start(*args, cwd=None):
+    process = subprocess.Popen([*COMMAND, "lab", "--no-browser", *args], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return process, [process.stdout.readline() for _ in range(6)]
+
+
+def _stop(process, signum):
+    """Send ``signum``; what the lab printed after it, once it has ended (killed if it does not within 30 s)."""
+    try:
+        process.send_signal(signum)
+        return process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_ctrl_c_stops_the_lab_and_every_process_of_the_learners_code(tmp_path):
     path = tmp_path / "my_network.py"
     path.write_text(fixture("mistake_derivative_of_z").read_text())
-    process = subprocess.Popen([*COMMAND, "lab", "--no-browser", "--mine", "my_network.py"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process, lines = _start("--mine", "my_network.py", cwd=tmp_path)
     try:
-        lines = [process.stdout.readline() for _ in range(6)]
         assert lines[0] == "chainrule lab: the guide's 2 -> 2 -> 1 hand-trace, live at\n"
         assert lines[3] == ("Yours: my_network.py: class Network, run in chainrule check's sandbox (5 s a call), "
                             "beside chainrule's numbers;\n")
@@ -33,11 +47,8 @@ def test_ctrl_c_stops_the_lab_and_every_process_of_the_learners_code(tmp_path):
         connection.close()
         processes = descendants(process.pid)       # its sandbox (supervisor, worker) and the background check
         assert len(processes) >= 2
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
     finally:
-        if process.poll() is None:
-            process.kill()
+        out, err = _stop(process, signal.SIGINT)
     assert process.returncode == 0 and out.endswith("chainrule lab: stopped.\n") and err == ""
     assert not any(running(pid) for pid in processes)
 
@@ -56,17 +67,8 @@ def test_what_the_lab_refuses_before_it_starts(tmp_path, capsys):
 
 
 def test_kill_stops_it_as_cleanly_as_ctrl_c():
-    process = subprocess.Popen([*COMMAND, "lab", "--no-browser", "--mine", str(fixture("correct"))],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        for _ in range(6):
-            process.stdout.readline()
-        processes = descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    process, _ = _start("--mine", str(fixture("correct")))
+    processes = descendants(process.pid)
+    out, err = _stop(process, signal.SIGTERM)
     assert process.returncode == 0 and out.endswith("chainrule lab: stopped.\n") and err == ""
     assert processes and not any(running(pid) for pid in processes)
