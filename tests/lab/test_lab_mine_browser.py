@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from chainrule import Network
-from chainrule.lab import LabServer, guide_state
+from chainrule.lab import LabServer, LabState, guide_state
 from chainrule.lab.formulas import number
 from chainrule.lab.mine_provider import MineProvider
 from minefiles import fixture, item_value, provider_processes, running, their_step
@@ -78,6 +78,11 @@ def test_editing_a_weight_updates_both_columns(browser, derivative_of_z):
     assert yours["dL/db1[1]"] == f"yours {number(theirs['dL/db1'][1])} \u2717"
     assert not np.isclose(theirs["dL/db1"][1], bias_grads[0][1])
     assert page.evaluate("document.querySelector('#tables-body td.first-wrong').dataset.id") == "dL/dW2[0,0]"
+    page.click("#train-one")          # a step: the train answer has chainrule's numbers, then theirs are asked
+    page.wait_for(IDLE + " && document.body.dataset.steps === '1'")
+    trained = LabState.from_dict(page.evaluate("window.chainruleLab.view.result.state"))
+    assert trained.weights[1][0, 0] != 0.9
+    assert page.evaluate(YOURS)["a2[0]"] == f"yours {number(their_step('mistake_derivative_of_z', trained)['a2'][0])} \u2713"
     assert page.errors == []
 
 

@@ -164,8 +164,9 @@ class MineProvider:
 
     def status(self):
         """What the page polls while the check runs: the check's status, and whether the file changed."""
-        check = self._check.status if self._check is not None else None
-        return {"source": self.source, "changed": self.changed, "check": check.to_dict() if check else None}
+        check = self._check          # one read: a reload in another thread may replace it
+        status = check.status if check is not None else None
+        return {"source": self.source, "changed": self.changed, "check": status.to_dict() if status else None}
 
     # --- one state ---
 

@@ -157,12 +157,13 @@
       " are not exposed by your class. " + (first ? "The first wrong value, in the order the step computes them: " +
       first.label + " (yours " + mine.values[first.id].text + ", chainrule " + first.text + ")." : "No value is wrong.");
   }
-  function renderCheck(box, check) {
+  function renderCheck(box, check, live) {
     box.textContent = "";
     if (!check) { return; }
     box.className = "check " + check.state + (check.passed === false ? " failed-check" : "");
     if (check.state === "running") {
-      CL.el("p", {"class": "caption"}, box, "chainrule check is running on your file in the background\u2026");
+      CL.el("p", {"class": "caption"}, box, live ? "chainrule check is running on your file in the background\u2026" :
+            "chainrule check had not finished when this page was saved.");
       return;
     }
     if (check.state === "failed") {
@@ -198,7 +199,7 @@
     });
     $("mine-note").hidden = !mine.note;
     $("mine-note").textContent = mine.note || "";
-    renderCheck($("mine-check"), mine.check);
+    renderCheck($("mine-check"), mine.check, view.live);
     var box = $("diagnoses");
     box.textContent = "";
     mine.diagnoses.forEach(function (d) {
