@@ -145,6 +145,10 @@ def test_a_crash_and_an_exception_are_one_line_each(tmp_path):
     assert view.errors == {"backward": "Your backward(target) raised ValueError: shapes (2,) and (1,) not aligned at "
                                        "line 46 (backward): raise ValueError('shapes (2,) and (1,) not aligned')"}
     assert view.values["a2[0]"].status == "same" and view.first_wrong is None
+    with MineProvider(fixture("api_other_names"), check=False) as provider:     # a promise of the API broken
+        view = compute(guide_state(), mine=provider).mine
+    assert view.errors == {"backward": "Your backward(target) breaks the guide's API: backward() returned None; the "
+                                       "guide's backward(target) returns (weight_grads, bias_grads), two lists"}
 
 
 def test_a_file_saved_broken_says_why_and_one_that_cannot_load_does_not_start(tmp_path):

@@ -213,6 +213,9 @@ class MineProvider:
         elif result.timeout is not None:
             self._stopped = (f"Your {stage} did not return within {result.timeout:g} s{when} (an endless loop?), so "
                              f"the lab stopped it. {AGAIN}")
+        elif result.error.startswith("LearnerAPIError: "):     # chainrule's reading of the guide's API, not theirs
+            return {result.stage or "run": f"Your {stage}{when} breaks the guide's API: "
+                                           f"{result.error.removeprefix('LearnerAPIError: ')}"}
         elif result.error:
             return {result.stage or "run": f"Your {stage}{when} raised {result.error}"}
         else:
