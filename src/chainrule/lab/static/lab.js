@@ -61,7 +61,7 @@
     view.phaseIndex = {};
     result.phases.forEach(function (p, k) { view.phaseIndex[p.key] = k; });
     if (result.mine || !live) { view.mine = result.mine; }
-    else if (view.mine) { view.mine = stale(view.mine); }     /* a train answer: theirs are of the old weights */
+    else if (view.mine) { view.mine = CL.staleMine(view.mine); }   /* a train answer: theirs are of the old weights */
     if (view.phase !== null && view.phase >= view.phases.length) { view.phase = null; }
     if (live) {
       try { window.history.replaceState(null, "", "?token=" + encodeURIComponent(config.token) + "#" + result.fragment); }
@@ -70,45 +70,13 @@
     render();
     document.body.setAttribute("data-ready", "true");
     document.body.setAttribute("data-steps", String(result.state.steps));
-    if (result.mine && result.mine.check && result.mine.check.state === "running") { pollMine(500); }
+    if (result.mine && result.mine.check && result.mine.check.state === "running") { watcher.poll(500); }
   }
 
-  /* --- the learner's file (--mine): its values, and the background chainrule check --- */
+  /* --- the learner's file (--mine): mine.js asks about the background check and a file saved again --- */
 
-  function stale(mine) {
-    var copy = {};
-    for (var k in mine) { copy[k] = mine[k]; }
-    copy.values = {};
-    copy.first_wrong = null;
-    copy.errors = {};
-    copy.stale = "Training: your values come back when training stops (they are computed on the weights you see then).";
-    return copy;
-  }
-  /* Ask how the check is doing (while it runs) and whether the file was saved again (when the page is looked
-     at again): then the values are asked again. One question at a time. */
-  var pollTimer = null, polling = false;
-  function pollMine(delay) {
-    if (!live || !config.mine || pollTimer !== null || polling) { return; }
-    pollTimer = setTimeout(function () {
-      pollTimer = null;
-      polling = true;
-      api("/api/mine", {}).then(function (answer) {
-        polling = false;
-        if (answer.changed) { return quietly(send("/api/compute", {state: state()})); }
-        if (!view.mine || !answer.check) { return null; }
-        var before = view.mine.check ? view.mine.check.state : null;
-        view.mine.check = answer.check;
-        if (answer.check.state === "done") { view.mine.diagnoses = answer.check.diagnoses; }
-        if (before !== answer.check.state) { CL.renderMine(view); }
-        if (answer.check.state === "running") { pollMine(500); }
-        return null;
-      }, function () { polling = false; });
-    }, delay || 0);
-  }
-  window.addEventListener("focus", function () { if (view.result) { pollMine(0); } });
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && view.result) { pollMine(0); }
-  });
+  var watcher = CL.mineWatcher({live: live, enabled: !!config.mine, api: api, view: view,
+                                recompute: function () { return quietly(send("/api/compute", {state: state()})); }});
 
   /* --- drawing --- */
 
