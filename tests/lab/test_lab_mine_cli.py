@@ -56,6 +56,10 @@ def test_ctrl_c_stops_the_lab_and_every_process_of_the_learners_code(tmp_path):
 def test_what_the_lab_refuses_before_it_starts(tmp_path, capsys):
     for argv, message in [
         (["--class", "Net"], "--class and --timeout go with --mine FILE.py (your own network)"),
+        (["--timeout", "5"], "--class and --timeout go with --mine FILE.py (your own network)"),
+        (["--mine", str(fixture("correct")), "--save-page", str(tmp_path / "lab.html")],
+         "--save-page writes chainrule's values only; to keep yours beside them, open chainrule lab --mine FILE.py "
+         "and press \"Save as page\""),
         (["--mine", str(tmp_path / "missing.py")], f"no such file: '{tmp_path / 'missing.py'}' (chainrule check "
                                                     f"takes the path of your .py file)"),
         (["--mine", str(fixture("correct")), "--timeout", "0"], "--timeout must be > 0 seconds, got 0"),

@@ -6,6 +6,8 @@ import webbrowser
 from ...errors import ConfigError
 from ...lab import LabServer, save_page, state_from_fragment
 
+DEFAULT_TIMEOUT = 5.0    # seconds a call into the learner's code may take: ms for a step, ~3 s to import torch
+
 
 def register(subparsers):
     parser = subparsers.add_parser(
@@ -28,8 +30,9 @@ def register(subparsers):
     parser.add_argument("--class", dest="class_name", metavar="NAME",
                         help="with --mine: the class to run (default: the one with forward() and backward(), "
                              "preferring Network)")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
-                        help="with --mine: the most one call into your code may take, its import too (default 5)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help=f"with --mine: the most one call into your code may take, its import too "
+                             f"(default {DEFAULT_TIMEOUT:g})")
     parser.set_defaults(func=run)
 
 
@@ -48,19 +51,23 @@ def _interrupt(signum, frame):
 
 def run(args):
     state = state_from_fragment(args.link)          # a bad link fails here, before anything starts
+    if (args.class_name or args.timeout is not None) and not args.mine:
+        raise ConfigError("--class and --timeout go with --mine FILE.py (your own network)")
+    if args.save_page and args.mine:
+        raise ConfigError("--save-page writes chainrule's values only; to keep yours beside them, open "
+                          "chainrule lab --mine FILE.py and press \"Save as page\"")
     if args.save_page:
         save_page(state, args.save_page)
         print(f"Wrote {args.save_page}: {_what(state)}, every value and its formula, step by step; "
               f"open it in any browser (no server needed)")
         return 0
-    if (args.class_name or args.timeout != 5.0) and not args.mine:
-        raise ConfigError("--class and --timeout go with --mine FILE.py (your own network)")
-    if not args.timeout > 0:
-        raise ConfigError(f"--timeout must be > 0 seconds, got {args.timeout:g}")
+    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    if not timeout > 0:
+        raise ConfigError(f"--timeout must be > 0 seconds, got {timeout:g}")
     mine = None
     if args.mine:     # loaded now: a file that cannot be loaded is said here, and the lab does not start
         from ...lab.mine_provider import MineProvider
-        mine = MineProvider(args.mine, args.class_name, timeout=args.timeout)
+        mine = MineProvider(args.mine, args.class_name, timeout=timeout)
     try:
         server = LabServer(port=args.port, mine=mine)
     except BaseException:
@@ -69,7 +76,7 @@ def run(args):
         raise
     url = server.url(args.link)
     try:   # from here on Ctrl-C stops the lab cleanly, even before it serves its first request
-        yours = (f"Yours: {mine.source}, run in chainrule check's sandbox ({args.timeout:g} s a call), "
+        yours = (f"Yours: {mine.source}, run in chainrule check's sandbox ({timeout:g} s a call), "
                  f"beside chainrule's numbers;\n  chainrule check runs on it in the background, and saving the "
                  f"file reloads it.\n") if mine else ""
         print(f"chainrule lab: {_what(state)}, live at\n  {url}\n"
