@@ -62,3 +62,43 @@ def test_what_forward_saves_is_shown_under_the_learners_own_names():
     assert set(result.saved) == {"cache['z']", "cache['a']"}
     assert np.round(result.saved["cache['z']"][0], 2).tolist() == [0.71, 1.02]       # z1 of the hand-trace
     assert result.first_difference is None
+
+
+def test_a_hang_says_when_it_was_stopped_and_the_session_goes_on():
+    with LearnerSession(FIXTURES / "hangs.py", limits=Limits(seconds=60, probe_seconds=0.5)) as mine:
+        result = mine.run([2, 2, 1], W, B, x=[1.0, 2.0], target=[1.0])
+        assert result.timeout == 0.5 and result.error == "" and result.ended == ""
+        assert mine.alive                        # the alarm stopped their loop; the worker is still there
+
+
+def test_a_process_that_ends_is_said_once_with_its_exit_code_and_what_it_printed():
+    with LearnerSession(FIXTURES / "crashes.py", limits=Limits(seconds=60, probe_seconds=2.0)) as mine:
+        result = mine.run([2, 2, 1], W, B, x=[1.0, 2.0], target=[1.0])
+        assert result.ended == "exit code 3" and not mine.alive
+        assert result.error == "your code did not finish: its process ended (exit code 3)"
+        assert "about to crash" in result.printed and result.mine.output is None
+        pid = mine.box.process.pid
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_session_knows_what_the_class_has():
+    with LearnerSession(FIXTURES / "mistake_derivative_of_z.py") as mine:
+        assert (mine.class_name, mine.own_loss, mine.has_train_step, mine.train_epoch) == \
+            ("Network", True, True, "method")
+        assert mine.supports.activations == ("sigmoid",) and mine.supports.losses == ("mse",)
+    with LearnerSession(FIXTURES / "crashes.py") as mine:
+        assert (mine.own_loss, mine.has_train_step, mine.train_epoch) == (False, False, "")
+
+
+def test_a_file_that_cannot_be_loaded_says_why(tmp_path):
+    from chainrule.errors import ConfigError
+
+    (tmp_path / "helpers.py").write_text("import time\ntime.sleep(30)\n")     # their own module: it is imported
+    slow = tmp_path / "slow_import.py"
+    slow.write_text("import helpers\n")
+    with pytest.raises(ConfigError, match=r"slow_import\.py: cannot load your Network: loading it did not finish "
+                                          r"within 0\.5 s"):
+        LearnerSession(slow, limits=Limits(seconds=60, probe_seconds=0.5))
+    with pytest.raises(ConfigError, match=r"it has no class 'Net' \(classes: Network\)"):
+        LearnerSession(FIXTURES / "correct.py", class_name="Net")

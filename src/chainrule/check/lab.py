@@ -8,6 +8,12 @@
 
 ``run_learner(path, ...)`` is the one-shot version. Everything is in the guide's conventions (W of shape
 (n_out, n_in), flat vectors, plain lists), whatever the learner's class uses, and JSON-ready (``to_dict``).
+
+What the class can be asked is what the guide's API can say: ``Network(layer_sizes, seed)`` has no activation
+or loss argument, so a session compares sigmoid layers and the MSE loss (``session.supports``); what else it
+has is read when the file loads (``session.own_loss``, ``session.has_train_step``, ``session.train_epoch``).
+A call that hangs is stopped (``result.timeout``); one that ends the process is ``result.ended`` (and the
+session is closed: open a new one).
 """
 from __future__ import annotations
 
@@ -22,10 +28,22 @@ from ..core import Network
 from ..errors import ConfigError
 from .api import _checked_path
 from .compare import Normalizer, Tolerance, agree
-from .records import Arch, Convention, LabRecord, LabState, LoadRequest, Report, Request
+from .records import Arch, Convention, LabRecord, LabState, LoadRequest, Output, Report, Request
 from .sandbox import Limits, Sandbox
 
 SESSION_LIMITS = Limits(seconds=24 * 3600.0, probe_seconds=10.0)
+
+
+@dataclass(frozen=True)
+class Supports:
+    """What a class with the guide's API computes, so what a session can compare: ``reference_numbers`` is
+    chainrule's ``Network(sizes)`` with the same (sigmoid layers, MSE), one example at a time."""
+    activations: tuple = ("sigmoid",)
+    losses: tuple = ("mse",)
+    batches: bool = False
+
+
+GUIDE_API = Supports()
 
 
 @dataclass
@@ -51,6 +69,8 @@ class LabResult:
     stage: str = ""                       # where: "forward", "loss", "backward", "train_step", ...
     printed: str = ""
     first_difference: Optional[str] = None   # "output", "weight_grads[1]", ... the first that differs
+    timeout: Optional[float] = None       # seconds after which ``stage`` was stopped (an endless loop?)
+    ended: str = ""                       # the process ended instead of answering: "exit code 3", "no answer"
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -121,12 +141,29 @@ class LearnerSession:
         replies = self.box.request(Request("load", load=LoadRequest(path, class_name, False, limits.probe_seconds)),
                                    seconds=limits.probe_seconds + 30)
         load = next((r.record for r in replies if isinstance(r, Report)), None)
-        if load is None or load.error is not None or not load.class_name:
+        if load is None or load.failed or not load.class_name:
             self.close()
-            why = load.error.text() if load is not None and load.error else "no class with forward() and backward()"
+            if load is None:
+                why = f"the process ended while loading it ({self.box.outcome.exit or 'no answer'})"
+            elif load.timeout is not None:
+                why = f"loading it did not finish within {load.timeout:g} s"
+            elif load.error is not None:
+                why = load.error.text()
+            elif class_name:
+                why = f"it has no class {class_name!r} (classes: {', '.join(load.classes) or 'none'})"
+            else:
+                why = "no class with forward() and backward()"
             raise ConfigError(f"{path}: cannot load your Network: {why}")
         self.class_name = load.class_name
+        self.own_loss, self.loss_name = load.own_loss, load.loss_name
+        self.has_train_step, self.train_epoch = load.train_step, load.train_epoch
+        self.supports = GUIDE_API
         self.convention = None
+
+    @property
+    def alive(self):
+        """False once the learner's process has ended (or the session was closed)."""
+        return self.box.alive
 
     def run(self, sizes, weights, biases, x, target, learning_rate=0.5) -> LabResult:
         state = LabState(list(sizes), [np.asarray(W, dtype=float).tolist() for W in weights],
@@ -135,13 +172,18 @@ class LearnerSession:
         reference = reference_numbers(state)
         replies = self.box.request(Request("lab", lab=state), seconds=self.limits.probe_seconds + 5)
         record = next((r.record for r in replies if isinstance(r, Report)), None)
-        if record is None:
-            return LabResult(Numbers(), reference, error="your code did not answer within the time limit "
-                                                         f"({self.limits.probe_seconds:g} s) or its process ended")
+        if record is None:     # the process died (or hung where the alarm cannot reach): it is over
+            printed = "".join(r.text for r in replies if isinstance(r, Output))
+            outcome = self.box.close()
+            ended = outcome.exit or "no answer"
+            why = f"its process ended ({ended})" if outcome.exit else \
+                f"it did not answer within {self.limits.probe_seconds + 5:g} s and was stopped"
+            return LabResult(Numbers(), reference, error=f"your code did not finish: {why}", printed=printed,
+                             ended=ended)
         convention = record.convention if hasattr(record, "convention") else None
         mine, saved = learner_numbers(record, convention or Convention(), state)
         result = LabResult(mine, reference, saved, record.how, record.error.text() if record.error else "",
-                           record.stage, record.printed.text if record.printed else "")
+                           record.stage, record.printed.text if record.printed else "", timeout=record.timeout)
         result.first_difference = first_difference(mine, reference)
         return result
 

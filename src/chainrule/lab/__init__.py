@@ -9,6 +9,8 @@ Every number the page shows is computed here, by chainrule's own layers and loss
 - ``datasets``, ``pictures``: XOR, circles, spiral, sine; the decision boundary or the fitted curve
 - ``urlstate``: the state as a link's fragment, both ways
 - ``mine``: the learner's own values beside chainrule's (``--mine``): ``MineRun`` in, ``MineView`` out
+- ``mine_provider``: ``MineProvider(path)``, the provider ``--mine`` uses: the learner's class in chainrule
+  check's sandbox on each state; ``mine_check``: the whole ``chainrule check`` of the file, in the background
 - ``api``, ``server``: the endpoints and the token-guarded local HTTP server; ``page``: live and saved pages
 
     from chainrule.lab import LabServer

@@ -10,6 +10,8 @@ knows. The answers of compute, reshape and train are ``engine.Result.to_dict()``
                        | {"state": S, "example": 3} | {"state": S, "new_weights": true, "seed": 7}  -> Result
     POST /api/train    {"state": S, "steps": 25}                                -> Result with "losses"
     POST /api/page     {"state": S, "losses": [...]}                            -> a self-contained HTML page
+    POST /api/mine     {}   (with --mine)  -> {"source", "changed", "check"}: the background check, and
+                       whether the learner's file was saved since it was loaded (the page then asks compute)
 
 With a ``--mine`` provider, compute, reshape and page also carry the learner's values ("mine"); train does not
 (the page trains in many small pieces, then asks compute once).
@@ -134,6 +136,16 @@ def page(body, mine=None):
     return render_page(result, losses)
 
 
+def mine_status(body, mine=None):
+    """How the background ``chainrule check`` of the learner's file is doing (``MineProvider.status``)."""
+    if body:
+        raise ConfigError(f"a mine request is the empty object {{}}, got the key(s) {', '.join(sorted(body))}")
+    status = getattr(mine, "status", None)
+    if not callable(status):
+        raise ConfigError("this lab was started without --mine: there is no file of yours to report on")
+    return status()
+
+
 #: path -> (handler, what it answers: "json" or "html")
 ROUTES = {"/api/compute": (compute, "json"), "/api/reshape": (reshape, "json"), "/api/train": (train, "json"),
-          "/api/page": (page, "html")}
+          "/api/page": (page, "html"), "/api/mine": (mine_status, "json")}

@@ -6,7 +6,13 @@ belongs to ``chainrule check``; the lab needs only a *provider*: a callable ``pr
 This module declares ``MineRun``, compares it with chainrule's items (``compare``) and gives the page a
 ``MineView``: the learner's value of each item, whether it matches, the first wrong one in the order the
 training step computes them, and the check's diagnosis.
+
+A run may instead say why there is nothing to compare (``unsupported``: the state asks for an activation or
+loss the learner's class does not have; ``errors``: their code raised, hung or ended), add a ``note``, and carry
+the whole ``chainrule check`` of the file (``CheckStatus``), run once in the background
+(``chainrule.lab.mine_provider`` is the real provider).
 """
+import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -33,6 +39,9 @@ class MineRun:
     errors     stage -> what went wrong there (``{"backward": "ValueError at line 34: shapes ..."}``)
     diagnoses  the check's ``Finding`` records for this case
     printed    what their code printed while it ran (already capped by the sandbox)
+    unsupported  why their class cannot compute this state (values then empty): "layer 1 is tanh; ..."
+    note       one more thing the learner should know about this comparison ("" if none)
+    check      the background ``chainrule check`` of the file (``CheckStatus``), or None
     """
 
     source: str
@@ -40,11 +49,40 @@ class MineRun:
     errors: Mapping[str, str] = field(default_factory=dict)
     diagnoses: tuple = ()
     printed: str = ""
+    unsupported: str = ""
+    note: str = ""
+    check: Optional["CheckStatus"] = None
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """The whole ``chainrule check`` of the learner's file, as far as it got.
+
+    state      "running", "done", or "failed" (the check itself could not run: ``message`` says why)
+    verdict    the check's last line: "FAILED: backward, train_step", "all checks passed"
+    checks     (status, name, summary) of each check, in the report's order
+    diagnoses  its ``Finding`` records: the named mistakes, each with its line
+    explained  the kinds among them ``chainrule check --explain KIND`` explains (the catalogue's mistakes)
+    """
+
+    state: str
+    verdict: str = ""
+    passed: Optional[bool] = None
+    checks: tuple = ()
+    diagnoses: tuple = ()
+    message: str = ""
+    seconds: float = 0.0
+    explained: tuple = ()
+
+    def to_dict(self):
+        return {"state": self.state, "verdict": self.verdict, "passed": self.passed,
+                "checks": [list(c) for c in self.checks], "diagnoses": [d.to_dict() for d in self.diagnoses],
+                "message": self.message, "seconds": self.seconds, "explained": list(self.explained)}
 
 
 @dataclass(frozen=True)
 class MineValue:
-    value: Optional[float]     # None: their class does not expose it (or it has another shape)
+    value: Optional[float]     # None: not exposed, another shape, or not finite (JSON has no NaN)
     status: str                # "same", "wrong" or "missing"
     text: str                  # as the page shows it
 
@@ -57,11 +95,16 @@ class MineView:
     errors: Mapping[str, str]
     diagnoses: tuple                     # Findings
     printed: str = ""
+    unsupported: str = ""
+    note: str = ""
+    check: Optional[CheckStatus] = None
 
     def to_dict(self):
         return {"source": self.source, "first_wrong": self.first_wrong, "errors": dict(self.errors),
                 "values": {key: vars(v) for key, v in self.values.items()},
-                "diagnoses": [d.to_dict() for d in self.diagnoses], "printed": self.printed}
+                "diagnoses": [d.to_dict() for d in self.diagnoses], "printed": self.printed,
+                "unsupported": self.unsupported, "note": self.note,
+                "check": self.check.to_dict() if self.check else None}
 
 
 def _their_value(run, item):
@@ -73,15 +116,19 @@ def _their_value(run, item):
     except (TypeError, ValueError, IndexError):
         shape = np.shape(run.values[item.name])
         return MineValue(None, "wrong", f"shape {shape}")
+    if not math.isfinite(value):
+        return MineValue(None, "wrong", str(value))
     same = np.isclose(value, item.value, rtol=RTOL, atol=ATOL)
     return MineValue(value, "same" if same else "wrong", number(value))
 
 
 def compare(items, run):
-    """The learner's value of each chainrule item, and the first one that is wrong."""
-    values = {item.id: _their_value(run, item) for item in items if item.phase != "start"}
+    """The learner's value of each chainrule item, and the first one that is wrong (no value at all when the
+    run has none: their class could not compute this state, and ``unsupported`` or ``errors`` say why)."""
+    values = {item.id: _their_value(run, item) for item in items if item.phase != "start"} if run.values else {}
     first = next((item.id for item in items if item.id in values and values[item.id].status == "wrong"), None)
-    return MineView(run.source, values, first, dict(run.errors), tuple(run.diagnoses), run.printed)
+    return MineView(run.source, values, first, dict(run.errors), tuple(run.diagnoses), run.printed,
+                    run.unsupported, run.note, run.check)
 
 
 def run_safely(provider, state):

@@ -16,8 +16,9 @@ from .datasets import DATASETS
 #: the files the server may send, and their types: nothing else under the package is reachable
 STATIC = {"lab.css": "text/css; charset=utf-8", "lab.js": "text/javascript; charset=utf-8",
           "draw.js": "text/javascript; charset=utf-8", "tables.js": "text/javascript; charset=utf-8",
-          "plots.js": "text/javascript; charset=utf-8", "share.js": "text/javascript; charset=utf-8"}
-SCRIPTS = ("draw.js", "tables.js", "plots.js", "share.js", "lab.js")
+          "plots.js": "text/javascript; charset=utf-8", "share.js": "text/javascript; charset=utf-8",
+          "mine.js": "text/javascript; charset=utf-8"}
+SCRIPTS = ("draw.js", "tables.js", "plots.js", "share.js", "mine.js", "lab.js")
 
 #: the live page's policy: its own scripts and styles only, requests to its own server only
 LIVE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "

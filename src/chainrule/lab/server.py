@@ -31,7 +31,8 @@ class LabServer:
     """``LabServer(port=0, mine=None)``: ``url()``, ``serve_forever()`` / ``start()``, ``stop()``.
 
     ``mine`` is a provider of the learner's own values (``chainrule.lab.mine``): ``mine(state) -> MineRun``,
-    with ``mine.source`` (e.g. ``"my_network.py"``) shown on the page."""
+    with ``mine.source`` (e.g. ``"my_network.py"``) shown on the page. The server owns it: ``stop()`` calls
+    its ``close()`` if it has one (``MineProvider``'s ends the learner's sandbox)."""
 
     def __init__(self, port=0, mine=None, token=None):
         self.token = token or secrets.token_urlsafe(24)
@@ -63,6 +64,9 @@ class LabServer:
             self._thread.join(timeout=10)
             self._thread = None
         self.httpd.server_close()
+        close = getattr(self.mine, "close", None)
+        if callable(close):
+            close()
 
     def __enter__(self):
         return self.start()

@@ -61,6 +61,7 @@
     view.phaseIndex = {};
     result.phases.forEach(function (p, k) { view.phaseIndex[p.key] = k; });
     if (result.mine || !live) { view.mine = result.mine; }
+    else if (view.mine) { view.mine = CL.staleMine(view.mine); }   /* a train answer: theirs are of the old weights */
     if (view.phase !== null && view.phase >= view.phases.length) { view.phase = null; }
     if (live) {
       try { window.history.replaceState(null, "", "?token=" + encodeURIComponent(config.token) + "#" + result.fragment); }
@@ -69,7 +70,13 @@
     render();
     document.body.setAttribute("data-ready", "true");
     document.body.setAttribute("data-steps", String(result.state.steps));
+    if (result.mine && result.mine.check && result.mine.check.state === "running") { watcher.poll(500); }
   }
+
+  /* --- the learner's file (--mine): mine.js asks about the background check and a file saved again --- */
+
+  var watcher = CL.mineWatcher({live: live, enabled: !!config.mine, api: api, view: view,
+                                recompute: function () { return quietly(send("/api/compute", {state: state()})); }});
 
   /* --- drawing --- */
 

@@ -143,33 +143,6 @@
     }
   }
 
-  /* The learner's own values beside chainrule's: how many match, the first wrong one, the diagnosis. */
-  CL.renderMine = function (view) {
-    var $ = function (id) { return document.getElementById(id); };
-    var mine = view.mine, panel = $("mine-panel");
-    panel.hidden = !mine;
-    if (!mine) { return; }
-    var counts = {same: 0, wrong: 0, missing: 0};
-    Object.keys(mine.values).forEach(function (id) { counts[mine.values[id].status] += 1; });
-    var first = mine.first_wrong ? view.items[mine.first_wrong] : null;
-    $("mine-summary").textContent = "Yours: " + mine.source + ". On this state " + counts.same + " values match chainrule's, " +
-      counts.wrong + " differ, " + counts.missing + " are not exposed by your class. " + (first ?
-      "The first wrong value, in the order the step computes them: " + first.label + " (yours " +
-      mine.values[first.id].text + ", chainrule " + first.text + ")." : "No value is wrong.");
-    var errors = $("mine-errors");
-    errors.textContent = "";
-    Object.keys(mine.errors).forEach(function (stage) { CL.el("p", {"class": "status error"}, errors, stage + ": " + mine.errors[stage]); });
-    var box = $("diagnoses");
-    box.textContent = "";
-    mine.diagnoses.forEach(function (d) {
-      var div = CL.el("div", {"class": "diagnosis", "data-kind": d.kind}, box);
-      CL.el("h3", {}, div, d.title);
-      [["Seen", d.seen], ["Why", d.cause], ["Fix", d.advice], ["Reread", d.reread]].forEach(function (pair) {
-        if (pair[1]) { var p = CL.el("p", {}, div); CL.el("b", {}, p, pair[0] + ": "); p.appendChild(document.createTextNode(pair[1])); }
-      });
-    });
-  };
-
   /* Rebuild only when the shape changes: an input being typed in keeps its focus and its text. */
   CL.drawTables = function (container, view) {
     var st = view.result.state;
