@@ -41,9 +41,11 @@ class Network:
     Network(layer_sizes, seed=42, activation="sigmoid", output_activation=None, loss="mse", dtype=float64)
 
     - ``activation``: hidden-layer activation, one name for all or a list, one per hidden layer.
-    - ``output_activation``: defaults to sigmoid (the guide's choice); with
-      ``loss="softmax_cross_entropy"`` it defaults to ``"identity"``, so ``forward`` returns logits and
-      ``predict_proba`` the softmax probabilities.
+    - ``activation``/``output_activation``/``loss``: a name, a config dict (``{"name": "leaky_relu",
+      "alpha": 0.3}``) or an object (``LeakyReLU(0.3)``); see ``ACTIVATIONS`` and ``LOSSES``.
+    - ``output_activation``: defaults to the loss's (sigmoid, the guide's choice; with
+      ``loss="softmax_cross_entropy"``, which takes logits, ``"identity"``, so ``forward`` returns logits and
+      ``predict_proba`` the softmax probabilities).
     - ``seed``: the weights are exactly those of the guide's ``np.random.seed(seed)`` code, but drawn from a
       private ``RandomState``, which then also shuffles ``train_epoch`` (so the guide's shuffles repeat too).
     """
@@ -60,12 +62,9 @@ class Network:
         hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * (n_layers - 1)
         if len(hidden) != n_layers - 1:
             raise ConfigError(f"{n_layers - 1} hidden layer(s) need {n_layers - 1} activation(s), got {len(hidden)}")
-        if output_activation is None:
-            output_activation = "identity" if self.loss.name == "softmax_cross_entropy" else "sigmoid"
-        if self.loss.name == "softmax_cross_entropy" and get_activation(output_activation).name != "identity":
-            raise ConfigError("softmax_cross_entropy takes logits: use output_activation='identity' "
-                              "(predict_proba applies the softmax)")
-        self.layers = [Dense(get_activation(name)) for name in hidden + [output_activation]]
+        output = get_activation(self.loss.output_activation if output_activation is None else output_activation)
+        self.loss.check_output_activation(output)
+        self.layers = [Dense(get_activation(name)) for name in hidden] + [Dense(output)]
 
         self.seed = seed
         self.rng = np.random.RandomState(seed)
@@ -230,11 +229,7 @@ class Network:
 
     def predict_proba(self, x):
         """Class probabilities: the softmax of the logits for softmax_cross_entropy, else the output itself."""
-        output = self.forward(x)
-        if self.loss.name == "softmax_cross_entropy":
-            from .activations import softmax
-            return softmax(output)
-        return output
+        return self.loss.probabilities(self.forward(x))
 
     def predict(self, x):
         """Predicted class (argmax of the output) for one example or each row of a batch."""

@@ -274,8 +274,7 @@ class _ChainruleMLP(BaseEstimator):
             state = dict(state)
             state["network_"] = {
                 "layer_sizes": net.layer_sizes, "seed": net.seed, "loss": net.loss.name, "dtype": net.dtype.name,
-                "activations": [(layer.activation.name, getattr(layer.activation, "alpha", None))
-                                for layer in net.layers],
+                "activations": [layer.activation.config() for layer in net.layers],
                 "weights": net.weights, "biases": net.biases, "rng": net.rng.get_state()}
         return state
 
@@ -288,9 +287,10 @@ class _ChainruleMLP(BaseEstimator):
 
 
 def _rebuild_network(saved):
-    from ..core.activations import LeakyReLU
-
-    activations = [LeakyReLU(alpha) if name == "leaky_relu" else name for name, alpha in saved["activations"]]
+    # configs ({"name": "leaky_relu", "alpha": 0.3}); pickles of chainrule 0.1 hold (name, alpha) pairs
+    activations = [config if isinstance(config, dict) else
+                   {"name": config[0], **({} if config[1] is None else {"alpha": config[1]})}
+                   for config in saved["activations"]]
     net = Network(saved["layer_sizes"], seed=saved["seed"], activation=activations[:-1],
                   output_activation=activations[-1], loss=saved["loss"], dtype=saved["dtype"])
     net.set_weights((saved["weights"], saved["biases"]))

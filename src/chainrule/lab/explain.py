@@ -185,7 +185,7 @@ def explain(trace):
         for j in range(n):
             expression = element(delta, j, n)
             stages = [expression]
-            if r.activation != "softmax":   # the chain written out: dL/da times the activation's slope
+            if formulas.is_elementwise(r.activation):   # the chain written out: dL/da times the activation's slope
                 stages.append(f"{_factor(grad_a[j])} × {_factor(slopes[j])}")
             stages.append(b.plugged(expression))
             b.add(f"delta{l}", (j,), r.delta[j], phase, stages, about=(

@@ -34,7 +34,7 @@ def add_model_options(parser, layers=True):
         group.add_argument("--layers", default=None,
                            help="all layer sizes, e.g. 784,128,64,10 (first 784, last = number of digits)")
         group.add_argument("--hidden", default="64", help="hidden layer sizes, e.g. 64 (default) or 128,64")
-    group.add_argument("--activation", default="sigmoid", choices=[a for a in ACTIVATIONS if a != "softmax"],
+    group.add_argument("--activation", default="sigmoid", choices=[a for a in ACTIVATIONS if ACTIVATIONS.lookup(a).elementwise],
                        help="hidden-layer activation (default sigmoid, the guide's)")
     group.add_argument("--dtype", default="float64", choices=["float64", "float32"])
 

@@ -113,30 +113,8 @@ def check_inputs(X, epoch=None):
 def constant_prediction_loss(net, Y, mean=None):
     """The loss on targets ``Y`` of predicting the mean target (of ``Y``, or ``mean``) for every input: the best
     a network that ignores its input can do (the class frequencies for classification). ``None`` when the
-    output cannot represent it."""
-    Y = np.asarray(Y, dtype=np.float64)
-    mean = Y.mean(axis=0, keepdims=True) if mean is None else np.asarray(mean, dtype=np.float64).reshape(1, -1)
-    prediction = np.broadcast_to(mean, Y.shape)
-    name = net.loss.name
-    if name == "softmax_cross_entropy":
-        with np.errstate(divide="ignore"):
-            logits = np.where(mean > 0, np.log(mean), -1e4)
-        prediction = np.broadcast_to(logits, Y.shape)
-    elif net.activation_names[-1] in ("sigmoid",) and (mean.min() < 0 or mean.max() > 1):
-        return None
-    try:
-        return float(net.loss.value(np.ascontiguousarray(prediction, dtype=np.float64), Y))
-    except Exception:  # a custom loss that cannot take it: no baseline
-        return None
-
-
-def _saturation(activation, a):
-    """Fraction of activations whose derivative is below 1% of the activation's largest derivative."""
-    if activation == "sigmoid":
-        return float(np.mean(a * (1 - a) < 0.0025))
-    if activation == "tanh":
-        return float(np.mean(1 - a * a < 0.01))
-    return None
+    output cannot represent it. The loss knows it (``Loss.baseline``)."""
+    return net.loss.baseline(Y, mean, net.layers[-1].activation)
 
 
 def probe_layers(net, X_probe, Y_probe=None):
@@ -145,13 +123,13 @@ def probe_layers(net, X_probe, Y_probe=None):
     output = net.forward(X_probe)
     layers = []
     for i, (layer, W, b) in enumerate(zip(net.layers, net.weights, net.biases)):
-        name = layer.activation.name
+        activation = layer.activation
         a, z = np.asarray(layer.a, dtype=np.float64), np.asarray(layer.z, dtype=np.float64)
-        dead = int(np.sum(np.all(a <= 0, axis=0))) if name == "relu" else None
+        dead = activation.dead_units(a)
         identical = bool(W.shape[0] > 1 and np.ptp(W, axis=0).max() <= 1e-12 * (1 + np.abs(W).max())
                          and np.ptp(b) <= 1e-12 * (1 + np.abs(b).max()))
-        layers.append({"layer": i + 1, "activation": name, "units": int(W.shape[0]),
-                       "saturated": _saturation(name, a), "dead": dead, "identical": identical,
+        layers.append({"layer": i + 1, "activation": activation.name, "units": int(W.shape[0]),
+                       "saturated": activation.saturated_fraction(a), "dead": dead, "identical": identical,
                        "mean_abs_z": float(np.mean(np.abs(z))), "mean_bias": float(np.mean(b)),
                        "mean_abs_wx": float(np.mean(np.abs(z - b)))})
     if Y_probe is None:
