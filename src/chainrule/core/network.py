@@ -8,8 +8,9 @@ import numpy as np
 
 from ..errors import ConfigError, ShapeError
 from .activations import get_activation
-from .layers import Dense
+from .layers import Dense, Dropout
 from .losses import get_loss
+from .stack import ParameterList, build_stack, copy_layer
 from .threads import blas_threads
 from .validation import as_float_array, check_finite, check_input, check_positive
 
@@ -38,20 +39,29 @@ def _check_layer_sizes(layer_sizes):
 class Network:
     """A feedforward network of fully connected layers.
 
-    Network(layer_sizes, seed=42, activation="sigmoid", output_activation=None, loss="mse", dtype=float64)
+    Network(layer_sizes, seed=42, activation="sigmoid", output_activation=None, loss="mse", dtype=float64,
+            dropout=0.0, stack=None)
 
-    - ``activation``: hidden-layer activation, one name for all or a list, one per hidden layer.
     - ``activation``/``output_activation``/``loss``: a name, a config dict (``{"name": "leaky_relu",
       "alpha": 0.3}``) or an object (``LeakyReLU(0.3)``); see ``ACTIVATIONS`` and ``LOSSES``.
+    - ``activation``: hidden-layer activation, one for all or a list, one per hidden layer.
     - ``output_activation``: defaults to the loss's (sigmoid, the guide's choice; with
       ``loss="softmax_cross_entropy"``, which takes logits, ``"identity"``, so ``forward`` returns logits and
       ``predict_proba`` the softmax probabilities).
     - ``seed``: the weights are exactly those of the guide's ``np.random.seed(seed)`` code, but drawn from a
-      private ``RandomState``, which then also shuffles ``train_epoch`` (so the guide's shuffles repeat too).
+      private ``RandomState``, which then also shuffles ``train_epoch`` (so the guide's shuffles repeat too)
+      and draws the dropout masks.
+    - ``dropout``: the share of each hidden layer's units dropped while training (inverted dropout; nothing is
+      dropped in ``forward``, ``outputs`` or the predictions). ``stack``: the layers in order, ``"dense"`` for
+      each fully connected layer and any other layer between them, e.g. ``["dense", {"name": "dropout",
+      "rate": 0.2}, "dense"]`` (see ``LAYERS``).
+
+    ``layers`` are the Dense layers, each owning its ``W``, ``b`` and their gradients; ``weights`` and
+    ``biases`` are lists of those same arrays, as the guide uses them.
     """
 
     def __init__(self, layer_sizes, seed=42, activation="sigmoid", output_activation=None,
-                 loss="mse", dtype=np.float64):
+                 loss="mse", dtype=np.float64, dropout=0.0, stack=None):
         self.layer_sizes = _check_layer_sizes(layer_sizes)
         self.loss = get_loss(loss)
         self.dtype = np.dtype(dtype)
@@ -64,15 +74,52 @@ class Network:
             raise ConfigError(f"{n_layers - 1} hidden layer(s) need {n_layers - 1} activation(s), got {len(hidden)}")
         output = get_activation(self.loss.output_activation if output_activation is None else output_activation)
         self.loss.check_output_activation(output)
-        self.layers = [Dense(get_activation(name)) for name in hidden] + [Dense(output)]
+        activations = [get_activation(name) for name in hidden] + [output]
 
         self.seed = seed
         self.rng = np.random.RandomState(seed)
         weights, biases = guide_initial_weights(self.layer_sizes, self.rng)
-        self.weights = [W.astype(self.dtype) for W in weights]
-        self.biases = [b.astype(self.dtype) for b in biases]
+        self._own_layers([Dense(f, W.astype(self.dtype), b.astype(self.dtype))
+                          for f, W, b in zip(activations, weights, biases)], build_stack, stack, dropout)
         self.activations = None
         self.z_values = None
+
+    def _own_layers(self, layers, make_stack, *how):
+        """Take ``layers`` (the Dense layers) and the stack ``make_stack(layers, *how)`` builds from them."""
+        self.layers = layers
+        self.stack = make_stack(layers, *how)
+        for layer in self.stack:
+            layer.bind(self.rng)
+        self._weights = ParameterList(layers, "W")
+        self._biases = ParameterList(layers, "b")
+
+    # --- the parameters: the layers' own arrays ---
+
+    @property
+    def weights(self):
+        """``[W1, W2, ...]``: each layer's weight matrix (n_out, n_in), the layer's own array."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, arrays):
+        self._set_parameters("W", arrays)
+
+    @property
+    def biases(self):
+        """``[b1, b2, ...]``: each layer's bias vector (n_out,), the layer's own array."""
+        return self._biases
+
+    @biases.setter
+    def biases(self, arrays):
+        self._set_parameters("b", arrays)
+
+    def _set_parameters(self, attribute, arrays):
+        arrays = list(arrays)
+        if len(arrays) != len(self.layers):
+            raise ShapeError(f"the network has {len(self.layers)} layers, got {len(arrays)} arrays")
+        for layer, array in zip(self.layers, arrays):
+            setattr(layer, attribute, array)
+        setattr(self, "_weights" if attribute == "W" else "_biases", ParameterList(self.layers, attribute))
 
     # --- description ---
 
@@ -81,27 +128,44 @@ class Network:
         return [layer.activation.name for layer in self.layers]
 
     @property
+    def dropout(self):
+        """The dropout rates of the stack's Dropout layers, in order ([] without dropout)."""
+        return [layer.rate for layer in self.stack if layer.name == Dropout.name]
+
+    @property
     def n_params(self):
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
 
     def __repr__(self):
+        extra = [layer.config() for layer in self.stack if not layer.has_weights]
         return (f"Network({self.layer_sizes}, activations={self.activation_names}, "
-                f"loss={self.loss.name!r}, dtype={self.dtype.name})")
+                f"loss={self.loss.name!r}, dtype={self.dtype.name}"
+                + (f", stack extras={extra})" if extra else ")"))
 
     # --- forward and backward ---
 
-    def forward(self, x):
-        """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs."""
+    def forward(self, x, training=False):
+        """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs.
+        ``training=True`` also applies dropout (with a new mask)."""
         x = as_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
-        return self._forward(x)
+        return self._forward(x, training=training)
 
-    def _forward(self, x, reuse=False):
+    def _forward(self, x, reuse=False, training=False):
         a = x
-        for layer, W, b in zip(self.layers, self.weights, self.biases):
-            a = layer.forward(a, W, b, reuse)
+        for layer in self.stack:
+            a = layer.forward(a, training, reuse)
         self.activations = [x] + [layer.a for layer in self.layers]
         self.z_values = [layer.z for layer in self.layers]
+        return a
+
+    def outputs(self, x):
+        """The network's output for ``x`` in evaluation mode, touching nothing saved (no ``activations``,
+        nothing a following ``backward`` would use): what ``predict`` and ``predict_proba`` compute."""
+        a = as_float_array(x, "x", self.dtype)
+        check_input(a, self.layer_sizes[0])
+        for layer in self.stack:
+            a = layer.infer(a)
         return a
 
     def backward(self, target):
@@ -118,31 +182,43 @@ class Network:
 
     def _backpropagate(self, grad_a, reuse=False, reuse_gradients=False):
         """From dL/da of the output layer down to the first layer: ``(weight_grads, bias_grads)``."""
-        n_layers = len(self.layers)
-        weight_grads = [None] * n_layers
-        bias_grads = [None] * n_layers
-        for i in range(n_layers - 1, -1, -1):
-            weight_grads[i], bias_grads[i], grad_a = self.layers[i].backward(
-                grad_a, self.weights[i], need_grad_a_prev=i > 0, reuse=reuse, reuse_gradients=reuse_gradients)
-        return weight_grads, bias_grads
+        stack = self.stack
+        for i in range(len(stack) - 1, -1, -1):
+            grad_a = stack[i].backward(grad_a, i > 0, reuse, reuse_gradients)
+        return [layer.weight_grad for layer in self.layers], [layer.bias_grad for layer in self.layers]
 
     def loss_value(self, x, target):
         """The loss for input ``x`` and ``target`` (runs a forward pass)."""
         prediction = self.forward(x)
         return float(self.loss.value(prediction, self.loss.prepare_targets(target, prediction)))
 
-    # --- training ---
+    # --- training: one step, used by every loop ---
 
     def train_step(self, x, target, learning_rate):
         """Forward, loss, backward, and one gradient-descent update; returns the loss before the update."""
         learning_rate = check_positive(learning_rate, "learning_rate")
-        prediction = self.forward(x)
-        target = self.loss.prepare_targets(target, prediction)
-        return self._train_step(prediction, target, learning_rate)
+        x = as_float_array(x, "x", self.dtype)
+        check_input(x, self.layer_sizes[0])
+        target = self.loss.prepare_targets(target, np.empty(x.shape[:-1] + (self.layer_sizes[-1],), self.dtype))
+        loss, _, _ = self._train_batch(x, target, self._gradient_descent(learning_rate), reuse=False)
+        return loss
+
+    def train_batch(self, X, Y, update):
+        """The training step on one mini-batch, the one every loop runs (``train_step``, ``train_epoch``,
+        ``chainrule.training.fit``, the scikit-learn estimators): forward in training mode, the loss, backward,
+        then ``update(loss, weight_grads, bias_grads)`` (an optimizer's step). Returns ``(loss, weight_grads,
+        bias_grads)``; the gradients are new arrays, yours to keep. ``X``, ``Y`` checked as by ``prepare_data``."""
+        with np.errstate(over="ignore"):   # sigmoid's e^-z may overflow to inf: its result is then 0
+            return self._train_batch(X, Y, update, reuse=True, reuse_gradients=False)
+
+    def _train_batch(self, X, Y, update, reuse, reuse_gradients=False):
+        loss, weight_grads, bias_grads = self._loss_and_gradients(X, Y, reuse_gradients, reuse, training=True)
+        update(loss, weight_grads, bias_grads)
+        return loss, weight_grads, bias_grads
 
     def loss_and_gradients(self, X, Y):
-        """Loss and gradients for a batch whose inputs and targets are already checked (``prepare_data``):
-        the hot path that ``train_epoch`` and ``chainrule.training.fit`` share.
+        """Loss and gradients for a batch whose inputs and targets are already checked (``prepare_data``),
+        without an update (and without dropout).
 
         ``X`` may be in any real dtype (``prepare_data`` keeps the data as given): the batch is converted
         here. The gradients are new arrays, yours to keep; the layers' z, a and delta are arrays reused
@@ -150,29 +226,34 @@ class Network:
         with np.errstate(over="ignore"):   # sigmoid's e^-z may overflow to inf: its result is then 0
             return self._loss_and_gradients(X, Y, reuse_gradients=False)
 
-    def _loss_and_gradients(self, X, Y, reuse_gradients):
+    def _loss_and_gradients(self, X, Y, reuse_gradients, reuse=True, training=False):
+        """``reuse``: the training hot path, into arrays kept from batch to batch (``value_and_gradient`` at
+        once); else new arrays and the loss's ``value`` and ``gradient`` apart (the guide's ``train_step``)."""
         if X.dtype != self.dtype:
             X = X.astype(self.dtype)
-        prediction = self._forward(X, reuse=True)
-        out = self.layers[-1]._array("loss_gradient", prediction.shape, self.dtype, reuse=True)
-        loss, grad_a = self.loss.value_and_gradient(prediction, Y, out=out)
-        weight_grads, bias_grads = self._backpropagate(grad_a, reuse=True, reuse_gradients=reuse_gradients)
+        prediction = self._forward(X, reuse=reuse, training=training)
+        if reuse:
+            out = self.layers[-1]._array("loss_gradient", prediction.shape, self.dtype, reuse=True)
+            loss, grad_a = self.loss.value_and_gradient(prediction, Y, out=out)
+        else:
+            loss, grad_a = self.loss.value(prediction, Y), self.loss.gradient(prediction, Y)
+        weight_grads, bias_grads = self._backpropagate(grad_a, reuse=reuse, reuse_gradients=reuse_gradients)
         return float(loss), weight_grads, bias_grads
 
-    def _train_step(self, prediction, target, learning_rate):
-        loss = float(self.loss.value(prediction, target))
-        weight_grads, bias_grads = self._backward(target)
-        self._descend(weight_grads, bias_grads, learning_rate)
-        return loss
+    def _gradient_descent(self, learning_rate):
+        """The update of plain gradient descent, for ``_train_batch``."""
+        def update(loss, weight_grads, bias_grads):
+            self._descend(weight_grads, bias_grads, learning_rate)
+        return update
 
     def _descend(self, weight_grads, bias_grads, learning_rate):
         """W -= learning_rate * dW for every parameter; the gradients (ours, not the caller's) are
         scaled in place."""
-        for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
+        for layer, dW, db in zip(self.layers, weight_grads, bias_grads):
             dW *= learning_rate
-            W -= dW
+            layer.W -= dW
             db *= learning_rate
-            b -= db
+            layer.b -= db
 
     def train_epoch(self, X, y, learning_rate, batch_size=32, shuffle=True):
         """One pass over ``X`` (one example per row) in mini-batches, each a single averaged-gradient
@@ -189,6 +270,7 @@ class Network:
         check_batches = X.dtype.kind == "f"
         start_state = (self.copy_weights(), self.rng.get_state()) if check_batches else None
         order = self.rng.permutation(n) if shuffle else None
+        update = self._gradient_descent(learning_rate)
         total = 0.0
         with blas_threads(batch_size, self.layer_sizes), np.errstate(over="ignore"):
             for start in range(0, n, batch_size):
@@ -198,8 +280,7 @@ class Network:
                     self.set_weights(start_state[0])
                     self.rng.set_state(start_state[1])
                     check_finite(X, "X")
-                loss, weight_grads, bias_grads = self._loss_and_gradients(X_batch, Y_batch, reuse_gradients=True)
-                self._descend(weight_grads, bias_grads, learning_rate)
+                loss, _, _ = self._train_batch(X_batch, Y_batch, update, reuse=True, reuse_gradients=True)
                 total += loss * len(X_batch)
         return total / n
 
@@ -225,15 +306,16 @@ class Network:
             raise ShapeError(f"X has {len(X)} examples but y has {len(y_array)} (y shape {y_array.shape})")
         return X, self.loss.prepare_targets(y, template, "y")
 
-    # --- prediction ---
+    # --- prediction: the pure inference path ---
 
     def predict_proba(self, x):
-        """Class probabilities: the softmax of the logits for softmax_cross_entropy, else the output itself."""
-        return self.loss.probabilities(self.forward(x))
+        """Class probabilities: what the loss makes of the output (the softmax of the logits for
+        softmax_cross_entropy, else the output itself)."""
+        return self.loss.probabilities(self.outputs(x))
 
     def predict(self, x):
         """Predicted class (argmax of the output) for one example or each row of a batch."""
-        return np.argmax(self.forward(x), axis=-1)
+        return np.argmax(self.outputs(x), axis=-1)
 
     # --- weights ---
 
@@ -259,15 +341,16 @@ class Network:
         self.weights, self.biases = new_weights, new_biases
 
     def astype(self, dtype):
-        """A copy of this network computing in ``dtype`` (same weights, activations and loss)."""
+        """A copy of this network computing in ``dtype`` (same weights, activations, loss and stack)."""
         clone = Network.__new__(Network)
         clone.__dict__.update(self.__dict__)
         clone.dtype = np.dtype(dtype)
-        clone.layers = [Dense(layer.activation) for layer in self.layers]
-        clone.weights = [W.astype(dtype) for W in self.weights]
-        clone.biases = [b.astype(dtype) for b in self.biases]
         clone.rng = np.random.RandomState()
         clone.rng.set_state(self.rng.get_state())
+        layers = [Dense(layer.activation, layer.W.astype(dtype), layer.b.astype(dtype)) for layer in self.layers]
+        position = {id(layer): i for i, layer in enumerate(self.layers)}
+        clone._own_layers(layers, lambda dense: [dense[position[id(layer)]] if id(layer) in position
+                                                 else copy_layer(layer) for layer in self.stack])
         clone.activations = clone.z_values = None
         return clone
 

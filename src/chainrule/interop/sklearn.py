@@ -236,6 +236,21 @@ class _ChainruleMLP(BaseEstimator):
                               f"parameters now say {tuple(wanted[0])}, {wanted[1]!r}, {wanted[2].name!r}; "
                               f"call fit with warm_start=False to start a new one")
 
+    def _update_for(self, net, batch):
+        """The update of one batch, for ``Network.train_batch``: the L2 penalty, then the optimizer's step."""
+        def update(loss, weight_grads, bias_grads):
+            if self.alpha:
+                # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
+                scale = self.alpha / batch
+                loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
+                weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
+            if not np.isfinite(loss):
+                raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
+                                       f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
+            self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
+            self._batch_loss = loss
+        return update
+
     def _run_epoch(self, X, Y, batch_size):
         net = self.network_
         n = len(X)
@@ -244,17 +259,8 @@ class _ChainruleMLP(BaseEstimator):
         with blas_threads(batch_size, net.layer_sizes):
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
-                if self.alpha:
-                    # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
-                    scale = self.alpha / len(idx)
-                    loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
-                    weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
-                if not np.isfinite(loss):
-                    raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
-                                           f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
-                self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
-                total += loss * len(idx)
+                net.train_batch(X[idx], Y[idx], self._update_for(net, len(idx)))
+                total += self._batch_loss * len(idx)
         self.n_iter_ += 1
         self.t_ += n
         self.loss_curve_.append(total / n)
