@@ -137,10 +137,10 @@ class Network:
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
 
     def __repr__(self):
-        extra = [layer.config() for layer in self.stack if not layer.has_weights]
+        stack = ", ".join(Dense.name if layer.has_weights else repr(layer) for layer in self.stack)
         return (f"Network({self.layer_sizes}, activations={self.activation_names}, "
                 f"loss={self.loss.name!r}, dtype={self.dtype.name}"
-                + (f", stack extras={extra})" if extra else ")"))
+                + (f", stack=[{stack}])" if len(self.stack) > len(self.layers) else ")"))
 
     # --- forward and backward ---
 

@@ -11,7 +11,8 @@ gradient-check, trace, save, or hand to ``chainrule.interop.torch.to_torch``.
 
 What differs from MLP*: weights start He-normal, as in the guide; ``solver`` is ``"sgd"`` (with classical,
 not Nesterov, ``momentum``) or ``"adam"``; the learning rate is constant; ``dtype="float32"`` trains in
-float32; and the losses are chainrule's, which are means over every output:
+float32; ``dropout=p`` (chainrule's own) drops that share of each hidden layer's units while training;
+and the losses are chainrule's, which are means over every output:
 
 - classes: softmax cross-entropy over one output per class (also two outputs for a binary problem, where
   MLPClassifier uses one logistic output) -- the same loss MLPClassifier reports for three or more classes;
@@ -57,7 +58,7 @@ class _ChainruleMLP(BaseEstimator):
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, shuffle=True, random_state=None,
                  tol=1e-4, verbose=False, warm_start=False, momentum=0.9, early_stopping=False,
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
-                 dtype="float64"):
+                 dtype="float64", dropout=0.0):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -78,6 +79,7 @@ class _ChainruleMLP(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.dtype = dtype
+        self.dropout = dropout      # chainrule's own: share of hidden units dropped while training
 
     # --- checks, once per fit ---
 
@@ -106,6 +108,7 @@ class _ChainruleMLP(BaseEstimator):
             raise ConfigError(f"solver must be 'sgd' or 'adam', got {self.solver!r}")
         if self.dtype not in _DTYPES:
             raise ConfigError(f"dtype must be 'float64' or 'float32', got {self.dtype!r}")
+        number("dropout", 0, 1)
         if self.batch_size != "auto":
             number("batch_size", 1, integer=True)
         number("alpha", 0)
@@ -127,7 +130,7 @@ class _ChainruleMLP(BaseEstimator):
         seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         self.network_ = Network([n_features] + hidden_sizes + [n_outputs], seed=seed,
                                 activation=_ACTIVATIONS[self.activation], output_activation=self._output_activation,
-                                loss=self._loss, dtype=_DTYPES[self.dtype])
+                                loss=self._loss, dtype=_DTYPES[self.dtype], dropout=self.dropout)
         if self.solver == "adam":
             self._optimizer = Adam(beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
         else:
@@ -281,6 +284,7 @@ class _ChainruleMLP(BaseEstimator):
             state["network_"] = {
                 "layer_sizes": net.layer_sizes, "seed": net.seed, "loss": net.loss.name, "dtype": net.dtype.name,
                 "activations": [layer.activation.config() for layer in net.layers],
+                "stack": [layer.config() for layer in net.stack],
                 "weights": net.weights, "biases": net.biases, "rng": net.rng.get_state()}
         return state
 
@@ -298,7 +302,7 @@ def _rebuild_network(saved):
                    {"name": config[0], **({} if config[1] is None else {"alpha": config[1]})}
                    for config in saved["activations"]]
     net = Network(saved["layer_sizes"], seed=saved["seed"], activation=activations[:-1],
-                  output_activation=activations[-1], loss=saved["loss"], dtype=saved["dtype"])
+                  output_activation=activations[-1], loss=saved["loss"], dtype=saved["dtype"], stack=saved.get("stack"))
     net.set_weights((saved["weights"], saved["biases"]))
     net.rng.set_state(saved["rng"])
     return net

@@ -55,6 +55,8 @@ def add_fit_options(parser, loss=True):
     group.add_argument("--batch-size", type=int, default=32)
     group.add_argument("--seed", type=int, default=42, help="network weights and shuffling (default 42, the guide's)")
     group.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty on the weights (default 0)")
+    group.add_argument("--dropout", type=float, default=0.0, metavar="P",
+                       help="drop this share of each hidden layer's units while training (default 0)")
     group.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
                        help="stop when the validation loss has not improved for PATIENCE epochs and restore "
                             "the best weights (a validation split is carved from the training data)")
@@ -67,7 +69,7 @@ def config_from_args(args, **overrides):
     settings = dict(
         activation=args.activation, optimizer=args.optimizer, learning_rate=args.learning_rate,
         schedule=args.schedule, batch_size=args.batch_size, seed=args.seed, split_seed=args.split_seed,
-        test_fraction=args.test_fraction, weight_decay=args.weight_decay, early_stopping=args.early_stopping,
+        test_fraction=args.test_fraction, weight_decay=args.weight_decay, dropout=args.dropout, early_stopping=args.early_stopping,
         validation_fraction=args.validation_fraction, source=args.source, data_dir=args.data_dir,
         dtype=args.dtype, max_train=args.max_train)
     if getattr(args, "loss", None):

@@ -7,7 +7,9 @@ Inside the archive:
   classes, training settings, data split, final accuracies).
 
 Format version 2 adds the configs of the kinds, ``activation_configs`` (one per layer, e.g. ``{"name":
-"leaky_relu", "alpha": 0.3}``) and ``loss_config``, rebuilt through the registries (``ACTIVATIONS.from_config``),
+"leaky_relu", "alpha": 0.3}``), ``loss_config`` and ``layers`` (the stack: ``{"name": "dense", ...}`` for each
+fully connected layer, and the layers between them such as ``{"name": "dropout", "rate": 0.2}``), rebuilt
+through the registries (``ACTIVATIONS.from_config``, ``LAYERS.from_config``),
 so every parameter of every kind survives a save and a load. The names stay beside them for readers that only
 show them. A version 1 file (names only: every kind with its default parameters, as version 1 could only
 rebuild them) still loads.
@@ -44,6 +46,7 @@ def describe(net, metadata=None):
         "loss": net.loss.name, "dtype": net.dtype.name, "seed": _jsonable(net.seed),
         "activation_configs": [layer.activation.config() for layer in net.layers],
         "loss_config": net.loss.config(),
+        "layers": [layer.config() for layer in net.stack],
         "metadata": _jsonable(metadata or {}),
     }
 
@@ -173,7 +176,8 @@ def load_model(path):
         seed = description.get("seed")
         net = Network(sizes, seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else 0,
                       activation=[ACTIVATIONS.create(a) for a in activations[:-1]], output_activation=activations[-1],
-                      loss=description.get("loss_config", description["loss"]), dtype=description["dtype"])
+                      loss=description.get("loss_config", description["loss"]), dtype=description["dtype"],
+                      stack=description.get("layers"))
         net.set_weights(weights)
     except (ChainruleError, KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"model file {path!r} has an inconsistent description or weights: {exc}") from None

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from .. import safe_json
+from ..core.layers import Dropout
 from ..core.network import Network
 from ..core.validation import check_positive
 from ..errors import ChainruleError, ConfigError, ModelFileError
@@ -81,6 +82,7 @@ class ProjectConfig:
     split_seed: int = 0                   # the train/test split
     test_fraction: float = 0.2
     weight_decay: float = 0.0
+    dropout: float = 0.0                  # share of hidden units dropped while training (Network(dropout=))
     early_stopping: int = None            # patience in epochs; None: off
     validation_fraction: float = 0.1      # carved from the training part when early stopping is on
     source: str = "auto"
@@ -102,6 +104,7 @@ class ProjectConfig:
             self.max_train = check_positive(self.max_train, "max_train", integer=True)
         if self.early_stopping is not None:
             self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
+        self.dropout = Dropout(self.dropout).rate    # checked before any data is loaded
 
     @classmethod
     def from_saved(cls, settings, source):
@@ -174,7 +177,7 @@ def prepare_data(config):
 
 def build_network(config):
     return Network(config.layer_sizes, seed=config.seed, activation=config.activation, loss=config.loss,
-                   dtype=config.dtype)
+                   dtype=config.dtype, dropout=config.dropout)
 
 
 @dataclass
@@ -302,6 +305,7 @@ def header_lines(config, data, net):
              f"learning rate {config.learning_rate:g} ({config.schedule}), batch {config.batch_size}, "
              f"{config.epochs} epochs, seed {config.seed}"
              + (f", L2 weight decay {config.weight_decay:g}" if config.weight_decay else "")
+             + (f", dropout {config.dropout:g}" if config.dropout else "")
              + (f", early stopping after {config.early_stopping} epochs without improvement"
                 if config.early_stopping else "")]
     note = mse_step_note(config)
