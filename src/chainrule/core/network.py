@@ -4,17 +4,28 @@ Same names and meanings as the guide, plus what it leaves out: batches of
 examples computed with matrix products, a choice of activations and losses,
 float32, and randomness that never touches NumPy's global state.
 """
+from __future__ import annotations
+
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
 import numpy as np
 
 from ..errors import ConfigError, ShapeError
 from .activations import get_activation
-from .layers import Dense, Dropout
+from .layers import Dense, Dropout, Layer
 from .losses import get_loss
 from .stack import ParameterList, build_stack, copy_layer
 from .threads import blas_threads
 from .validation import as_float_array, check_finite, check_input, check_positive
 
-def guide_initial_weights(layer_sizes, rng):
+#: ``(loss, weight_grads, bias_grads)``: what a training step gives
+Step = Tuple[float, List[np.ndarray], List[np.ndarray]]
+#: a training step's update: ``update(loss, weight_grads, bias_grads)`` changes the weights (an optimizer's step)
+Update = Callable[[float, List[np.ndarray], List[np.ndarray]], None]
+
+
+def guide_initial_weights(layer_sizes: Sequence[int], rng: np.random.RandomState
+                          ) -> Tuple[List[np.ndarray], List[np.ndarray]]:
     """He-normal weights drawn exactly as the guide draws them: ``randn(n_out, n_in) * sqrt(2 / n_in)``
     layer by layer from ``rng`` (a ``RandomState``), zero biases."""
     weights, biases = [], []
@@ -24,7 +35,7 @@ def guide_initial_weights(layer_sizes, rng):
     return weights, biases
 
 
-def _check_layer_sizes(layer_sizes):
+def _check_layer_sizes(layer_sizes: Any) -> List[int]:
     try:
         sizes = [int(n) for n in layer_sizes]
     except (TypeError, ValueError):
@@ -60,8 +71,9 @@ class Network:
     ``biases`` are lists of those same arrays, as the guide uses them.
     """
 
-    def __init__(self, layer_sizes, seed=42, activation="sigmoid", output_activation=None,
-                 loss="mse", dtype=np.float64, dropout=0.0, stack=None):
+    def __init__(self, layer_sizes: Sequence[int], seed: Any = 42, activation: Any = "sigmoid",
+                 output_activation: Any = None, loss: Any = "mse", dtype: Any = np.float64, dropout: float = 0.0,
+                 stack: Optional[Sequence[Any]] = None) -> None:
         self.layer_sizes = _check_layer_sizes(layer_sizes)
         self.loss = get_loss(loss)
         self.dtype = np.dtype(dtype)
@@ -81,10 +93,10 @@ class Network:
         weights, biases = guide_initial_weights(self.layer_sizes, self.rng)
         self._own_layers([Dense(f, W.astype(self.dtype), b.astype(self.dtype))
                           for f, W, b in zip(activations, weights, biases)], build_stack, stack, dropout)
-        self.activations = None
-        self.z_values = None
+        self.activations: Optional[List[np.ndarray]] = None     # x, a1, a2, ... of the last forward pass
+        self.z_values: Optional[List[np.ndarray]] = None
 
-    def _own_layers(self, layers, make_stack, *how):
+    def _own_layers(self, layers: List[Dense], make_stack: Callable[..., List[Layer]], *how: Any) -> None:
         """Take ``layers`` (the Dense layers) and the stack ``make_stack(layers, *how)`` builds from them."""
         self.layers = layers
         self.stack = make_stack(layers, *how)
@@ -96,24 +108,24 @@ class Network:
     # --- the parameters: the layers' own arrays ---
 
     @property
-    def weights(self):
+    def weights(self) -> ParameterList:
         """``[W1, W2, ...]``: each layer's weight matrix (n_out, n_in), the layer's own array."""
         return self._weights
 
     @weights.setter
-    def weights(self, arrays):
+    def weights(self, arrays: Sequence[np.ndarray]) -> None:
         self._set_parameters("W", arrays)
 
     @property
-    def biases(self):
+    def biases(self) -> ParameterList:
         """``[b1, b2, ...]``: each layer's bias vector (n_out,), the layer's own array."""
         return self._biases
 
     @biases.setter
-    def biases(self, arrays):
+    def biases(self, arrays: Sequence[np.ndarray]) -> None:
         self._set_parameters("b", arrays)
 
-    def _set_parameters(self, attribute, arrays):
+    def _set_parameters(self, attribute: str, arrays: Sequence[np.ndarray]) -> None:
         arrays = list(arrays)
         if len(arrays) != len(self.layers):
             raise ShapeError(f"the network has {len(self.layers)} layers, got {len(arrays)} arrays")
@@ -124,19 +136,19 @@ class Network:
     # --- description ---
 
     @property
-    def activation_names(self):
+    def activation_names(self) -> List[str]:
         return [layer.activation.name for layer in self.layers]
 
     @property
-    def dropout(self):
+    def dropout(self) -> List[float]:
         """The dropout rates of the stack's Dropout layers, in order ([] without dropout)."""
-        return [layer.rate for layer in self.stack if layer.name == Dropout.name]
+        return [layer.rate for layer in self.stack if isinstance(layer, Dropout)]
 
     @property
-    def n_params(self):
+    def n_params(self) -> int:
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         stack = ", ".join(Dense.name if layer.has_weights else repr(layer) for layer in self.stack)
         return (f"Network({self.layer_sizes}, activations={self.activation_names}, "
                 f"loss={self.loss.name!r}, dtype={self.dtype.name}"
@@ -144,22 +156,22 @@ class Network:
 
     # --- forward and backward ---
 
-    def forward(self, x, training=False):
+    def forward(self, x: Any, training: bool = False) -> np.ndarray:
         """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs.
         ``training=True`` also applies dropout (with a new mask)."""
         x = as_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
         return self._forward(x, training=training)
 
-    def _forward(self, x, reuse=False, training=False):
+    def _forward(self, x: np.ndarray, reuse: bool = False, training: bool = False) -> np.ndarray:
         a = x
         for layer in self.stack:
             a = layer.forward(a, training, reuse)
-        self.activations = [x] + [layer.a for layer in self.layers]
-        self.z_values = [layer.z for layer in self.layers]
+        self.activations = [x] + [layer.a for layer in self.layers]    # type: ignore[misc]  # set just now
+        self.z_values = [layer.z for layer in self.layers]             # type: ignore[misc]
         return a
 
-    def outputs(self, x):
+    def outputs(self, x: Any) -> np.ndarray:
         """The network's output for ``x`` in evaluation mode, touching nothing saved (no ``activations``,
         nothing a following ``backward`` would use): what ``predict`` and ``predict_proba`` compute."""
         a = as_float_array(x, "x", self.dtype)
@@ -168,7 +180,7 @@ class Network:
             a = layer.infer(a)
         return a
 
-    def backward(self, target):
+    def backward(self, target: Any) -> Tuple[List[np.ndarray], List[np.ndarray]]:
         """Gradients of the loss for the last forward() input: ``(weight_grads, bias_grads)``,
         shaped like ``weights`` and ``biases``. For a batch they are gradients of the batch-mean loss."""
         if self.activations is None:
@@ -176,25 +188,28 @@ class Network:
         target = self.loss.prepare_targets(target, self.activations[-1])
         return self._backward(target)
 
-    def _backward(self, target):
+    def _backward(self, target: np.ndarray) -> Tuple[List[np.ndarray], List[np.ndarray]]:
+        assert self.activations is not None, "forward before backward"
         grad_a = self.loss.gradient(self.activations[-1], target)
         return self._backpropagate(grad_a)
 
-    def _backpropagate(self, grad_a, reuse=False, reuse_gradients=False):
+    def _backpropagate(self, grad_a: Any, reuse: bool = False, reuse_gradients: bool = False
+                       ) -> Tuple[List[np.ndarray], List[np.ndarray]]:
         """From dL/da of the output layer down to the first layer: ``(weight_grads, bias_grads)``."""
         stack = self.stack
         for i in range(len(stack) - 1, -1, -1):
             grad_a = stack[i].backward(grad_a, i > 0, reuse, reuse_gradients)
-        return [layer.weight_grad for layer in self.layers], [layer.bias_grad for layer in self.layers]
+        return ([layer.weight_grad for layer in self.layers],     # type: ignore[misc]  # set by backward
+                [layer.bias_grad for layer in self.layers])       # type: ignore[misc]
 
-    def loss_value(self, x, target):
+    def loss_value(self, x: Any, target: Any) -> float:
         """The loss for input ``x`` and ``target`` (runs a forward pass)."""
         prediction = self.forward(x)
         return float(self.loss.value(prediction, self.loss.prepare_targets(target, prediction)))
 
     # --- training: one step, used by every loop ---
 
-    def train_step(self, x, target, learning_rate):
+    def train_step(self, x: Any, target: Any, learning_rate: float) -> float:
         """Forward, loss, backward, and one gradient-descent update; returns the loss before the update."""
         learning_rate = check_positive(learning_rate, "learning_rate")
         x = as_float_array(x, "x", self.dtype)
@@ -203,7 +218,7 @@ class Network:
         loss, _, _ = self._train_batch(x, target, self._gradient_descent(learning_rate), reuse=False)
         return loss
 
-    def train_batch(self, X, Y, update):
+    def train_batch(self, X: np.ndarray, Y: np.ndarray, update: Update) -> Step:
         """The training step on one mini-batch, the one every loop runs (``train_step``, ``train_epoch``,
         ``chainrule.training.fit``, the scikit-learn estimators): forward in training mode, the loss, backward,
         then ``update(loss, weight_grads, bias_grads)`` (an optimizer's step). Returns ``(loss, weight_grads,
@@ -211,12 +226,13 @@ class Network:
         with np.errstate(over="ignore"):   # sigmoid's e^-z may overflow to inf: its result is then 0
             return self._train_batch(X, Y, update, reuse=True, reuse_gradients=False)
 
-    def _train_batch(self, X, Y, update, reuse, reuse_gradients=False):
+    def _train_batch(self, X: np.ndarray, Y: np.ndarray, update: Update, reuse: bool,
+                     reuse_gradients: bool = False) -> Step:
         loss, weight_grads, bias_grads = self._loss_and_gradients(X, Y, reuse_gradients, reuse, training=True)
         update(loss, weight_grads, bias_grads)
         return loss, weight_grads, bias_grads
 
-    def loss_and_gradients(self, X, Y):
+    def loss_and_gradients(self, X: np.ndarray, Y: np.ndarray) -> Step:
         """Loss and gradients for a batch whose inputs and targets are already checked (``prepare_data``),
         without an update (and without dropout).
 
@@ -226,7 +242,8 @@ class Network:
         with np.errstate(over="ignore"):   # sigmoid's e^-z may overflow to inf: its result is then 0
             return self._loss_and_gradients(X, Y, reuse_gradients=False)
 
-    def _loss_and_gradients(self, X, Y, reuse_gradients, reuse=True, training=False):
+    def _loss_and_gradients(self, X: np.ndarray, Y: np.ndarray, reuse_gradients: bool, reuse: bool = True,
+                            training: bool = False) -> Step:
         """``reuse``: the training hot path, into arrays kept from batch to batch (``value_and_gradient`` at
         once); else new arrays and the loss's ``value`` and ``gradient`` apart (the guide's ``train_step``)."""
         if X.dtype != self.dtype:
@@ -240,13 +257,13 @@ class Network:
         weight_grads, bias_grads = self._backpropagate(grad_a, reuse=reuse, reuse_gradients=reuse_gradients)
         return float(loss), weight_grads, bias_grads
 
-    def _gradient_descent(self, learning_rate):
+    def _gradient_descent(self, learning_rate: float) -> Update:
         """The update of plain gradient descent, for ``_train_batch``."""
-        def update(loss, weight_grads, bias_grads):
+        def update(loss: float, weight_grads: List[np.ndarray], bias_grads: List[np.ndarray]) -> None:
             self._descend(weight_grads, bias_grads, learning_rate)
         return update
 
-    def _descend(self, weight_grads, bias_grads, learning_rate):
+    def _descend(self, weight_grads: List[np.ndarray], bias_grads: List[np.ndarray], learning_rate: float) -> None:
         """W -= learning_rate * dW for every parameter; the gradients (ours, not the caller's) are
         scaled in place."""
         for layer, dW, db in zip(self.layers, weight_grads, bias_grads):
@@ -255,7 +272,7 @@ class Network:
             db *= learning_rate
             layer.b -= db
 
-    def train_epoch(self, X, y, learning_rate, batch_size=32, shuffle=True):
+    def train_epoch(self, X: Any, y: Any, learning_rate: float, batch_size: int = 32, shuffle: bool = True) -> float:
         """One pass over ``X`` (one example per row) in mini-batches, each a single averaged-gradient
         update (the guide's ``train_epoch``, computed batch-at-once). Returns the mean loss per example.
 
@@ -276,7 +293,7 @@ class Network:
             for start in range(0, n, batch_size):
                 idx = slice(start, start + batch_size) if order is None else order[start:start + batch_size]
                 X_batch, Y_batch = X[idx], Y[idx]
-                if check_batches and not np.isfinite(X_batch).all():
+                if start_state is not None and not np.isfinite(X_batch).all():
                     self.set_weights(start_state[0])
                     self.rng.set_state(start_state[1])
                     check_finite(X, "X")
@@ -284,13 +301,13 @@ class Network:
                 total += loss * len(X_batch)
         return total / n
 
-    def prepare_data(self, X, y):
+    def prepare_data(self, X: Any, y: Any) -> Tuple[np.ndarray, np.ndarray]:
         """Check a data set once: ``X`` (n, n_in) and targets fitting the loss. Targets come back in the
         net's dtype; ``X`` comes back as given when it is already a NumPy array of real numbers (float32
         data for a float64 net, say, is converted batch by batch, never copied whole), else converted."""
         return self._prepare(X, y)
 
-    def _prepare(self, X, y, check_X=True):
+    def _prepare(self, X: Any, y: Any, check_X: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
             if X.dtype.kind == "f" and X.ndim > 0 and check_X:   # a 0-d array gets the shape error below
                 _check_finite_in_chunks(X, "X")
@@ -308,22 +325,22 @@ class Network:
 
     # --- prediction: the pure inference path ---
 
-    def predict_proba(self, x):
+    def predict_proba(self, x: Any) -> np.ndarray:
         """Class probabilities: what the loss makes of the output (the softmax of the logits for
         softmax_cross_entropy, else the output itself)."""
         return self.loss.probabilities(self.outputs(x))
 
-    def predict(self, x):
+    def predict(self, x: Any) -> np.ndarray:
         """Predicted class (argmax of the output) for one example or each row of a batch."""
         return np.argmax(self.outputs(x), axis=-1)
 
     # --- weights ---
 
-    def copy_weights(self):
+    def copy_weights(self) -> Tuple[List[np.ndarray], List[np.ndarray]]:
         """A snapshot ``(weights, biases)`` of copies, for ``set_weights``."""
         return [W.copy() for W in self.weights], [b.copy() for b in self.biases]
 
-    def set_weights(self, saved):
+    def set_weights(self, saved: Tuple[Sequence[Any], Sequence[Any]]) -> None:
         """Restore a ``copy_weights()`` snapshot (copied in, so the snapshot can be reused)."""
         weights, biases = saved
         if len(weights) != len(self.weights) or len(biases) != len(self.biases):
@@ -340,7 +357,7 @@ class Network:
             new_biases.append(b_new.copy())
         self.weights, self.biases = new_weights, new_biases
 
-    def astype(self, dtype):
+    def astype(self, dtype: Any) -> "Network":
         """A copy of this network computing in ``dtype`` (same weights, activations, loss and stack)."""
         clone = Network.__new__(Network)
         clone.__dict__.update(self.__dict__)
@@ -355,7 +372,7 @@ class Network:
         return clone
 
 
-def _check_finite_in_chunks(X, name, rows=1024):
+def _check_finite_in_chunks(X: np.ndarray, name: str, rows: int = 1024) -> None:
     """``check_finite`` without a second, boolean copy of X: a NaN or inf in a row makes that row's sum
     (one matrix-vector product per block of rows) NaN or inf; only then is X checked element by element,
     which raises if the row truly holds one (and not if the sum merely overflowed)."""

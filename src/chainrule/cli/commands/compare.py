@@ -1,4 +1,5 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
+from ...core.losses import LOSSES
 from ...files import check_output_folder, run_lock
 from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
 from ...training.compare import run_comparison, variants, write_comparison
@@ -17,7 +18,7 @@ def register(subparsers):
     parser.add_argument("--arch", action="append", default=None, metavar="SIZES",
                         help="layer sizes, e.g. 784,128,64,10 (repeat the option to compare several)")
     parser.add_argument("--loss", action="append", default=None,
-                        choices=["mse", "cross_entropy", "softmax_cross_entropy"],
+                        choices=list(LOSSES),
                         help="loss (repeat to compare several)")
     add_data_options(parser)
     add_model_options(parser, layers=False)

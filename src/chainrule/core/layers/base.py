@@ -25,9 +25,9 @@ class Layer:
     def __init__(self) -> None:
         self._kept: Dict[str, np.ndarray] = {}
 
-    def _array(self, name: str, shape: Tuple[int, ...], dtype: Any, reuse: bool) -> Optional[np.ndarray]:
+    def _array(self, name: str, shape: Tuple[int, ...], dtype: Any, reuse: bool) -> Any:
         """The array kept under ``name`` when ``reuse``, (re)made if the shape or dtype changed; else None,
-        which tells NumPy to make a new one."""
+        which tells NumPy to make a new one (as an ``out=`` argument)."""
         if not reuse:
             return None
         kept = self._kept.get(name)

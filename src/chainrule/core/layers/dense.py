@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Dict, List, Optional
 import numpy as np
 
 from ..activations import Activation, get_activation
+from ...errors import ConfigError
 from .base import Layer
 
 
@@ -32,8 +33,7 @@ class Dense(Layer):
     name: ClassVar[str] = "dense"
     has_weights = True
 
-    def __init__(self, activation: Any = "sigmoid", W: Optional[np.ndarray] = None,
-                 b: Optional[np.ndarray] = None) -> None:
+    def __init__(self, activation: Any, W: np.ndarray, b: np.ndarray) -> None:
         super().__init__()
         self.activation: Activation = get_activation(activation)
         self.W = W
@@ -75,25 +75,26 @@ class Dense(Layer):
         """Set ``weight_grad`` (dL/dW) and ``bias_grad`` (dL/db); return dL/da_prev, or None when the layer
         below is the input. ``reuse_gradients`` (default: ``reuse``) also keeps dL/dW and dL/db from batch to
         batch."""
-        W = self.W
+        W, a, a_prev = self.W, self.a, self.a_prev
+        if a is None or a_prev is None:
+            raise ConfigError("call forward(a_prev) before backward(grad_a)")
         reuse_gradients = reuse if reuse_gradients is None else reuse_gradients
         self.grad_a = grad_a                                                             # step 1
-        delta = self.activation.backward_into(self.a, grad_a,
-                                              self._array("delta", self.a.shape, W.dtype, reuse))  # step 2
+        delta = self.activation.backward_into(a, grad_a, self._array("delta", a.shape, W.dtype, reuse))  # step 2
         self.delta = delta
         if delta.ndim == 1:
-            weight_grad = np.outer(delta, self.a_prev)                                   # step 3
+            weight_grad = np.outer(delta, a_prev)                                        # step 3
             bias_grad = delta.copy()                                                     # step 4
         else:
             out = self._array("weight_grad", W.shape, W.dtype, reuse_gradients)
             if len(delta) == 1:   # a batch of one: the outer product itself (BLAS is slow at rank-1 products)
-                weight_grad = np.multiply(delta.T, self.a_prev, out=out)
+                weight_grad = np.multiply(delta.T, a_prev, out=out)
             else:
-                weight_grad = np.matmul(delta.T, self.a_prev, out=out)
+                weight_grad = np.matmul(delta.T, a_prev, out=out)
             bias_grad = np.add.reduce(delta, axis=0,
                                       out=self._array("bias_grad", W.shape[:1], W.dtype, reuse_gradients))
         self.weight_grad, self.bias_grad = weight_grad, bias_grad
         grad_a_prev = None
         if need_grad_a_prev:                                                             # step 5: W.T @ delta, per row
-            grad_a_prev = np.matmul(delta, W, out=self._array("grad_a_prev", self.a_prev.shape, W.dtype, reuse))
+            grad_a_prev = np.matmul(delta, W, out=self._array("grad_a_prev", a_prev.shape, W.dtype, reuse))
         return grad_a_prev
