@@ -3,7 +3,7 @@ the numbers plugged in, and what it is, in words.
 
 ``explain(trace)`` reads a ``chainrule.viz.Trace`` (what chainrule's own layers kept during ``forward``,
 ``backward`` and ``train_step``); the value of each item is the trace's. The formulas follow the layer's five
-steps (``core/layers.py``); the activation and loss formulas come through ``formulas`` (one door).
+steps (``core/layers/dense.py``); the activation and loss formulas come through ``formulas`` (one door).
 """
 import re
 from dataclasses import dataclass
