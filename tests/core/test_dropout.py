@@ -121,3 +121,10 @@ def test_fit_trains_with_dropout_and_repeats():
 def test_bad_dropout_settings_are_config_errors(kwargs, message):
     with pytest.raises(ConfigError, match=message):
         Network([5, 8, 2], **kwargs)
+
+
+def test_a_trace_refuses_a_network_with_dropout():
+    from chainrule.viz import record_trace
+
+    with pytest.raises(ConfigError, match=r"Dense layers only; this one also has Dropout\(rate=0.5\)"):
+        record_trace(Network([2, 2, 1], dropout=0.5), [1.0, 2.0], [1.0])
