@@ -23,7 +23,7 @@ def test_evaluation_passes_everything_through():
     net = Network([5, 8, 2], seed=3, dropout=0.5)
     plain = Network([5, 8, 2], seed=3)
     np.testing.assert_array_equal(net.forward(X), plain.forward(X))
-    np.testing.assert_array_equal(net.outputs(X), plain.outputs(X))
+    np.testing.assert_array_equal(net.output(X), plain.output(X))
     np.testing.assert_array_equal(net.predict(X), plain.predict(X))
 
 
@@ -99,7 +99,7 @@ def test_every_layer_kind_comes_back_from_a_model_file_with_its_parameters(tmp_p
     net = Network([5, 8, 2], seed=1, stack=["dense", {"name": name, **params}, "dense"])
     again = load_model(save_model(net, tmp_path / "m.npz"))
     assert [layer.config() for layer in again.stack] == [layer.config() for layer in net.stack]
-    np.testing.assert_array_equal(again.outputs(X), net.outputs(X))
+    np.testing.assert_array_equal(again.output(X), net.output(X))
 
 
 def test_fit_trains_with_dropout_and_repeats():

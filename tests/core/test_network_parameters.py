@@ -60,7 +60,7 @@ def test_predictions_touch_nothing_a_backward_pass_would_use():
     net.forward(x)
     saved = [a.copy() for a in net.activations]
     saved_ids = [id(a) for a in net.activations]
-    outputs = net.outputs(x)
+    outputs = net.output(x)
     net.predict(np.ones((5, 2)))
     net.predict_proba(np.ones(2))
     assert [id(a) for a in net.activations] == saved_ids

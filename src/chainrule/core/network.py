@@ -63,7 +63,7 @@ class Network:
       private ``RandomState``, which then also shuffles ``train_epoch`` (so the guide's shuffles repeat too)
       and draws the dropout masks.
     - ``dropout``: the share of each hidden layer's units dropped while training (inverted dropout; nothing is
-      dropped in ``forward``, ``outputs`` or the predictions). ``stack``: the layers in order, ``"dense"`` for
+      dropped in ``forward``, ``output`` or the predictions). ``stack``: the layers in order, ``"dense"`` for
       each fully connected layer and any other layer between them, e.g. ``["dense", {"name": "dropout",
       "rate": 0.2}, "dense"]`` (see ``LAYERS``).
 
@@ -171,7 +171,7 @@ class Network:
         self.z_values = [layer.z for layer in self.layers]             # type: ignore[misc]
         return a
 
-    def outputs(self, x: Any) -> np.ndarray:
+    def output(self, x: Any) -> np.ndarray:
         """The network's output for ``x`` in evaluation mode, touching nothing saved (no ``activations``,
         nothing a following ``backward`` would use): what ``predict`` and ``predict_proba`` compute."""
         a = as_float_array(x, "x", self.dtype)
@@ -328,11 +328,11 @@ class Network:
     def predict_proba(self, x: Any) -> np.ndarray:
         """Class probabilities: what the loss makes of the output (the softmax of the logits for
         softmax_cross_entropy, else the output itself)."""
-        return self.loss.probabilities(self.outputs(x))
+        return self.loss.probabilities(self.output(x))
 
     def predict(self, x: Any) -> np.ndarray:
         """Predicted class (argmax of the output) for one example or each row of a batch."""
-        return np.argmax(self.outputs(x), axis=-1)
+        return np.argmax(self.output(x), axis=-1)
 
     # --- weights ---
 
