@@ -1,7 +1,7 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
 from ...files import check_output_folder, run_lock
-from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
-from ...training.compare import run_comparison, variants, write_comparison
+from ...project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
+from ...project.compare import run_comparison, variants, write_comparison
 
 DEFAULT_ARCHS = ["784,32,10", "784,128,64,10"]
 DEFAULT_LOSSES = ["mse", "softmax_cross_entropy"]

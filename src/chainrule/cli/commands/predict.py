@@ -1,5 +1,5 @@
 """``chainrule predict MODEL IMAGE``: classify a digit image (28x28, or resized to it)."""
-from ...training.inference import predict_image
+from ...project.inference import predict_image
 from ...training.model_io import load_model
 
 

@@ -1,6 +1,6 @@
 """The guide's practice project as one call: MNIST digits, a Network, ``fit``, evaluation, files.
 
-    from chainrule.training.project import ProjectConfig, run_project
+    from chainrule.project import ProjectConfig, run_project
     result = run_project(ProjectConfig(), out_dir="runs/train")     # what `chainrule train` runs
     print(result.test_accuracy)
 
@@ -18,12 +18,12 @@ from .. import safe_json
 from ..core.network import Network
 from ..core.validation import check_positive
 from ..errors import ChainruleError, ConfigError, ModelFileError
-from .callbacks import EvaluateOn
-from .evaluation import evaluate
-from .fit import fit
-from .history import History
+from ..training.callbacks import EvaluateOn
+from ..training.evaluation import evaluate
+from ..training.fit import fit
+from ..training.history import History
 from ..files import atomic_write_text, check_output_folder, run_lock
-from .model_io import save_model
+from ..training.model_io import save_model
 
 # chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the
 # guide's per-example 2(a - t) (guide block 17), so lr 0.5 takes a 5x smaller step than the guide's code.

@@ -3,9 +3,9 @@
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
 from ..errors import ConfigError
-from .optimizers import OPTIMIZERS
-from .project import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig
-from .schedules import SCHEDULES
+from ..training.optimizers import OPTIMIZERS
+from .run import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig
+from ..training.schedules import SCHEDULES
 
 
 def int_list(text):

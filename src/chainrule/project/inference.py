@@ -7,8 +7,8 @@ import numpy as np
 from ..errors import DataError, ModelFileError, ShapeError
 from ..limits import check_allocation
 from ..safe_npz import check_readable_file
-from .evaluation import class_probabilities, evaluate
-from .model_io import load_model
+from ..training.evaluation import class_probabilities, evaluate
+from ..training.model_io import load_model
 from .plots import confusion_figure, misclassified_figure, save_figure
 
 N_MISCLASSIFIED = 32
@@ -23,7 +23,7 @@ def model_classes(net):
 def model_test_data(net, source=None, data_dir=None):
     """The held-out test set a project model was trained against, rebuilt from the settings in its file
     (same data source, digits, split seed and fraction); ``source`` evaluates on other data instead."""
-    from .project import ProjectConfig, prepare_data
+    from .run import ProjectConfig, prepare_data
 
     settings = dict(getattr(net, "metadata", {}).get("config") or {})
     if not settings:
