@@ -4,7 +4,8 @@ from PIL import Image
 
 from chainrule.data import load_sample
 from chainrule.project.inference import read_digit_image
-from chainrule.project.run import ProjectConfig, parse_digits, prepare_data
+from chainrule.project.run import prepare_data
+from chainrule.project.settings import ProjectConfig, parse_digits
 
 
 def test_an_official_split_is_used_as_it_is(tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chainrule.project.run import ProjectConfig, run_project
+from chainrule.project import ProjectConfig, run_project
 from project_png_checks import assert_png_picture
 
 CHROMIUM = shutil.which("chromium")

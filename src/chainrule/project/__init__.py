@@ -6,8 +6,8 @@ and ``predict`` are thin layers over it.
     from chainrule.project import ProjectConfig, run_project
     result = run_project(ProjectConfig(), out_dir="runs/train")     # what `chainrule train` runs
 """
-from .run import (DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig, ProjectData, ProjectResult, prepare_data,
-                  run_project, train_project)
+from .run import ProjectData, ProjectResult, prepare_data, run_project, train_project
+from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig
 
 __all__ = ["DEFAULT_EPOCHS", "GUIDE_TARGET", "ProjectConfig", "ProjectData", "ProjectResult", "prepare_data",
            "run_project", "train_project"]

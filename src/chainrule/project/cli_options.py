@@ -4,7 +4,7 @@ from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
 from ..errors import ConfigError
 from ..training.optimizers import OPTIMIZERS
-from .run import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig
+from .settings import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig
 from ..training.schedules import SCHEDULES
 
 

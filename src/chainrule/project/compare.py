@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from ..errors import ConfigError
 from ..files import atomic_write_text
 from .plots import compare_figure, save_figure
-from .run import format_digits, prepare_data, train_project
+from .run import prepare_data, train_project
+from .settings import format_digits
 
 
 @dataclass

@@ -23,7 +23,8 @@ def model_classes(net):
 def model_test_data(net, source=None, data_dir=None):
     """The held-out test set a project model was trained against, rebuilt from the settings in its file
     (same data source, digits, split seed and fraction); ``source`` evaluates on other data instead."""
-    from .run import ProjectConfig, prepare_data
+    from .run import prepare_data
+    from .settings import ProjectConfig
 
     settings = dict(getattr(net, "metadata", {}).get("config") or {})
     if not settings:

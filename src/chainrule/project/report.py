@@ -87,7 +87,7 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .run import GUIDE_TARGET, format_digits
+    from .settings import GUIDE_TARGET, format_digits
 
     h, ev, config = result.history, result.evaluation, result.config
     title = title or f"chainrule training report: MNIST digits {format_digits(config.digits)}"

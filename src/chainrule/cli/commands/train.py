@@ -5,8 +5,9 @@ import sys
 from ...errors import ConfigError
 from ...files import run_lock
 from ...training.checkpoint import load_checkpoint
-from ...project.run import (ProjectConfig, check_outputs, header_lines, prepare_data, build_network,
-                            summary_lines, train_project, write_outputs)
+from ...project.run import (check_outputs, header_lines, prepare_data, build_network, summary_lines, train_project,
+                            write_outputs)
+from ...project.settings import ProjectConfig
 from ...project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args
 
 
