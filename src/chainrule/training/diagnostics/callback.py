@@ -36,7 +36,7 @@ import sys
 
 import numpy as np
 
-from .callbacks import Callback
+from ..callbacks import Callback
 
 GUIDE = "the guide's \"Debugging a Training Run\""
 
