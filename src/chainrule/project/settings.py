@@ -1,10 +1,13 @@
 """The practice project's settings, in one place: ``ProjectConfig()`` is the guide's run (digits 0-4,
 [784, 64, 5], sigmoid, MSE, SGD with learning rate 0.5, batch 32, network seed 42, a seeded 80/20 split),
-and ``chainrule train``'s options take their defaults from it."""
+``GUIDE_SETTINGS`` that record, and ``chainrule train``'s options take their defaults from it.
+
+A ``ProjectConfig`` is frozen: a variant is ``dataclasses.replace(config, epochs=10)`` (checked again)."""
 import os
 from dataclasses import asdict, dataclass, field
 
 from ..core.validation import check_positive
+from ..data.mnist import MNIST_PIXELS
 from ..errors import ChainruleError, ConfigError, ModelFileError
 
 # chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the
@@ -46,7 +49,7 @@ def format_digits(digits):
     return ",".join(map(str, digits))
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProjectConfig:
     """Every setting of a practice-project run (JSON-ready; stored in the model file)."""
 
@@ -71,19 +74,22 @@ class ProjectConfig:
     max_train: int = None                 # use only the first N training examples (quick experiments)
 
     def __post_init__(self):
-        self.digits = parse_digits(self.digits)
-        self.hidden = [int(n) for n in self.hidden]
+        def put(name, value):       # the record is frozen: its values are normalized and checked once, here
+            object.__setattr__(self, name, value)
+
+        put("digits", parse_digits(self.digits))
+        put("hidden", [int(n) for n in self.hidden])
         if self.learning_rate is None:
-            self.learning_rate = DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5)
-        self.source = os.fspath(self.source)
+            put("learning_rate", DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5))
+        put("source", os.fspath(self.source))
         # checked here, before any data is loaded or anything printed (fit checks them again)
-        self.learning_rate = check_positive(self.learning_rate, "learning_rate")
-        self.epochs = check_positive(self.epochs, "epochs", integer=True)
-        self.batch_size = check_positive(self.batch_size, "batch_size", integer=True)
+        put("learning_rate", check_positive(self.learning_rate, "learning_rate"))
+        put("epochs", check_positive(self.epochs, "epochs", integer=True))
+        put("batch_size", check_positive(self.batch_size, "batch_size", integer=True))
         if self.max_train is not None:
-            self.max_train = check_positive(self.max_train, "max_train", integer=True)
+            put("max_train", check_positive(self.max_train, "max_train", integer=True))
         if self.early_stopping is not None:
-            self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
+            put("early_stopping", check_positive(self.early_stopping, "early_stopping (patience)", integer=True))
 
     @classmethod
     def from_saved(cls, settings, source):
@@ -102,7 +108,11 @@ class ProjectConfig:
 
     @property
     def layer_sizes(self):
-        return [784, *self.hidden, len(self.digits)]
+        return [MNIST_PIXELS, *self.hidden, len(self.digits)]
 
     def to_dict(self):
         return asdict(self)
+
+
+#: the guide's settings: what ``chainrule train`` runs with no options, and where its options' defaults come from
+GUIDE_SETTINGS = ProjectConfig()
