@@ -153,3 +153,24 @@ def test_the_docs_list_every_mistake_of_the_catalogue():
     from chainrule.check.catalogue import CATALOGUE
     docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
     assert [kind for kind in CATALOGUE if f"| `{kind}` |" not in docs] == []
+
+
+def test_a_layer_whose_weights_are_right_and_biases_wrong_points_at_the_bias_step():
+    # the bias gradient is the mean of delta over the units: the weight gradients prove delta right, so the loss,
+    # the output delta, W.T @ delta and the derivative are ruled out; saying otherwise would send the learner away
+    result = checked("novel_bias_grad_mean")
+    assert result.diagnosis_keys == ["unexplained_backward"]
+    seen = result.diagnoses[0].seen
+    assert "layer 2 (output): W right, b right; layer 1: W right, b wrong" in seen
+    assert "the bias gradient itself is the suspect (step 4: dL/db = delta" in seen
+    assert "W.T @ delta, or" not in seen
+
+
+def test_an_unexplained_train_epoch_says_what_was_measured_after_epoch_one():
+    result = checked("novel_epoch_weights_mean_twice")
+    assert [c.name for c in result.checks if c.status == "FAIL"] == ["train_epoch"]
+    assert result.diagnosis_keys == ["unexplained_train_epoch"]
+    seen = result.diagnoses[0].seen
+    assert seen.startswith("after epoch 1 of [2, 4, 1] network (seed 42) (10 examples, batches of 4), against "
+                           "chainrule's replay in your order: layer 2 (output): W wrong (moved ")
+    assert "differs from epoch 1" not in seen

@@ -195,7 +195,7 @@ def unexplained_findings(ctx, result, findings):
         key = {"gradient check": "backward", "one update": "train_step", "training run": "train_step"}.get(first, first)
         title, cause, advice, reread = texts.UNEXPLAINED[key]
         measured = measure.backward(ctx) if key == "backward" else measure.update(ctx, first) if key == "train_step" \
-            else None
+            else measure.epoch(ctx) if key == "train_epoch" else None
         check = result.check_named(first)
         seen = measured[0] if measured else (check.failure.message if check.failure and check.failure.message
                                              else check.summary)
