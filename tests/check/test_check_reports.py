@@ -174,3 +174,18 @@ def test_an_unexplained_train_epoch_says_what_was_measured_after_epoch_one():
     assert seen.startswith("after epoch 1 of [2, 4, 1] network (seed 42) (10 examples, batches of 4), against "
                            "chainrule's replay in your order: layer 2 (output): W wrong (moved ")
     assert "differs from epoch 1" not in seen
+
+
+def test_a_batch_bias_gradient_summed_over_the_units_is_a_failure_not_one_example_at_a_time():
+    # forward() of a batch is right and so are the weight gradients: the class takes batches, so "takes one example
+    # at a time, like the guide" (SKIP) would be false; the bias gradients are the row sums of delta
+    result = checked("batch_bias_wrong_axis")
+    batches = result.check_named("batches")
+    assert batches.status == "FAIL"
+    assert result.first_failure.message == (
+        "backward() of a batch of 5: the weight gradients are right, but bias gradients hold one number per example "
+        "instead of one per unit (layer 1's shape (5,), not (2,), layer 2's shape (5,), not (1,)): each example's "
+        "delta is summed over the units (delta.sum(axis=1)) instead of each unit's delta over the examples "
+        "(delta.sum(axis=0))")
+    assert "unexplained_batches" in result.diagnosis_keys
+    assert "one example at a time" not in str(result)
