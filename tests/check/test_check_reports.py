@@ -189,3 +189,14 @@ def test_a_batch_bias_gradient_summed_over_the_units_is_a_failure_not_one_exampl
         "(delta.sum(axis=0))")
     assert "unexplained_batches" in result.diagnosis_keys
     assert "one example at a time" not in str(result)
+
+
+def test_inputs_paired_with_other_targets_are_named_from_what_the_epochs_showed():
+    result = checked("epoch_two_permutations")         # X and y shuffled by two different permutations
+    assert result.diagnosis_keys == ["pairs_mismatched"]
+    finding = result.diagnoses[0]
+    assert finding.line == 54 and finding.source == "perm_x = np.random.permutation(len(X))"
+    assert finding.seen.startswith("inputs and targets were paired wrongly in 8 of 10 gradients: forward() got row "
+                                   "7 of X and backward() row 5 of y ([2, 4, 1] network (seed 42), 10 examples, "
+                                   "batch_size 4, epoch 1: the rows of X and y")
+    assert "no mistake in the catalogue" not in str(result)

@@ -191,6 +191,11 @@ def unexplained_findings(ctx, result, findings):
     out = []
     order = ("forward", "backward", "gradient check", "train_step", "one update", "training run", "train_epoch")
     first = next((name for name in order if name in failed), None)
+    if first == "train_epoch":
+        observed = _observed_epoch_finding(ctx, result)
+        if observed is not None:
+            out.append(observed)
+            first = None
     if first is not None:
         key = {"gradient check": "backward", "one update": "train_step", "training run": "train_step"}.get(first, first)
         title, cause, advice, reread = texts.UNEXPLAINED[key]
@@ -215,6 +220,27 @@ def unexplained_findings(ctx, result, findings):
                            advice=advice, reread=reread, check=name, line=line,
                            source=ctx.source.line(line) if ctx.source else ""))
     return out
+
+
+def _observed_epoch_finding(ctx, result):
+    """A finding from what the epochs showed about the examples themselves (inputs paired with other targets,
+    examples skipped or repeated), when the train_epoch check saw it; None when the failure is in the numbers."""
+    check = result.check_named("train_epoch")
+    message = check.failure.message if check is not None and check.failure is not None else ""
+    if message.startswith("inputs and targets were paired wrongly"):
+        kind = "pairs_mismatched"
+    elif message.startswith(("trained on ", "visited some examples")):
+        kind = "visits_wrong"
+    else:
+        return None
+    title, cause, advice, reread = texts.OBSERVED[kind]
+    line = None
+    if ctx.source:
+        line = ctx.source.call_line("train_epoch", "permutation") or ctx.source.def_line("train_epoch")
+    where = check.failure.input.split(", replayed by")[0]
+    seen = f"{message} ({where}: the rows of X and y your code handed to forward() and backward())"
+    return Finding(kind=kind, severity="error", title=title, seen=seen, cause=cause, advice=advice, reread=reread,
+                   check="train_epoch", line=line, source=ctx.source.line(line) if ctx.source and line else "")
 
 
 def diagnose(ctx, result, prior=()):
