@@ -146,12 +146,22 @@ def exception_findings(ctx, result, findings):
             seen.add(key)
             title, cause, advice = texts.RAISED
             out.append(Finding(kind="raised", severity="error",
-                               title=title.format(function=error.function or record.stage, type=error.type),
+                               title=title.format(function=_function_words(ctx, error, record), type=error.type),
                                seen=f"{error.text()} (on {_probe_words(ctx, kind, i)})", cause=cause,
                                advice=advice.format(call=_call_words(ctx, kind, i)), line=error.line,
                                source=error.source, check=check.name))
         explained |= covered(out) | {check.name}
     return out
+
+
+def _function_words(ctx, error, record):
+    """The learner's function that raised: a comprehension, generator or lambda (``<listcomp>``) is named by the
+    function it is written in."""
+    function = error.function or record.stage
+    if function.startswith("<"):
+        enclosing = ctx.source.enclosing_def(error.line) if ctx.source else None
+        return enclosing or record.stage
+    return function
 
 
 def _raised_for(ctx, check):

@@ -127,6 +127,10 @@ def catalogue_text():
             flag = "WARN " if m.severity == "warning" else "     "
             lines += wrap(m.title, f"  {flag}{m.kind:<28} ", " " * 36)
         lines.append("")
+    from .catalogue import SCOPED
+    bases = sorted({kind.rsplit("_", 2)[0] for kind in SCOPED})
+    lines += wrap(f"Made in part of the network only, {len(bases)} of them are named too, as <name>_at_output or "
+                  f"<name>_in_hidden: {', '.join(bases)}.", "", "")
     return "\n".join(lines).rstrip()
 
 
@@ -134,6 +138,9 @@ def explain_text(kind):
     """``chainrule check --explain NAME``: one mistake of the catalogue, what it is, why and the fix."""
     from ..errors import ConfigError
     from .catalogue import CATALOGUE
+    from .catalogue import SCOPED
+    if kind in SCOPED:      # a scoped version: the words of the mistake it is made from
+        kind = kind.rsplit("_", 2)[0]
     if kind not in CATALOGUE:
         raise ConfigError(f"no mistake named {kind!r} in the catalogue; `chainrule check --list-mistakes` lists "
                           f"the {len(CATALOGUE)} names")
