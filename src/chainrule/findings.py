@@ -86,6 +86,9 @@ class Finding:
             raise KeyError(key)
         return getattr(self, name)
 
+    def __contains__(self, key: object) -> bool:
+        return key == "message" or key in FIELD_NAMES
+
     def get(self, key: str, default: Any = None) -> Any:
         try:
             return self[key]

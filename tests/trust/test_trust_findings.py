@@ -76,6 +76,7 @@ def test_a_finding_reads_like_the_dict_training_findings_were():
     assert finding["kind"] == "saturated" and finding["evidence"]["fraction"] == 0.58
     assert finding["message"] == finding["seen"] == "58% of the activations of layer 1 are saturated"
     assert finding.get("layer") == 1 and finding.get("nothing") is None and finding.get("nothing", 0) == 0
+    assert "message" in finding and "cause" in finding and "nothing" not in finding
     with pytest.raises(KeyError):
         finding["nothing"]
 

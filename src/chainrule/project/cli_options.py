@@ -17,7 +17,8 @@ def int_list(text):
     try:
         return [int(v) for v in text.replace(" ", "").split(",") if v]
     except ValueError:
-        raise ConfigError(f"expected whole numbers separated by commas such as {_sizes(GUIDE.layer_sizes)}, got {text!r}") from None
+        raise ConfigError(f"expected whole numbers separated by commas such as {_sizes(GUIDE.layer_sizes)}, "
+                          f"got {text!r}") from None
 
 
 def add_data_options(parser):
@@ -40,8 +41,8 @@ def add_model_options(parser, layers=True):
     group = parser.add_argument_group("network")
     if layers:
         group.add_argument("--layers", default=None,
-                           help=f"all layer sizes, e.g. {MNIST_PIXELS},128,64,10 (first {MNIST_PIXELS}, last = number of "
-                                "digits)")
+                           help=f"all layer sizes, e.g. {MNIST_PIXELS},128,64,10 (first {MNIST_PIXELS}, last = "
+                                "number of digits)")
         group.add_argument("--hidden", default=_sizes(GUIDE.hidden),
                            help=f"hidden layer sizes, e.g. {_sizes(GUIDE.hidden)} (default) or 128,64")
     group.add_argument("--activation", default=GUIDE.activation, choices=[a for a in ACTIVATIONS if a != "softmax"],
