@@ -22,6 +22,8 @@ def has_dead_units(info):
 
 
 def saturated(info, start, epoch, lr, n, inputs_flagged):
+    """A hidden layer whose sigmoid/tanh units sit on the flat part of their curve. Saturated before training:
+    the unnormalized inputs (layer 1, when they were flagged) or the initial weights; since: the learning rate."""
     was = is_saturated(start)
     if was and inputs_flagged and info["layer"] == 1:
         cause = "inputs"
@@ -37,6 +39,8 @@ def saturated(info, start, epoch, lr, n, inputs_flagged):
 
 
 def dead_relu(info, start, epoch, lr, n):
+    """A hidden layer whose ReLUs are 0 for every probe example. Dead before training: strongly negative biases
+    (below -|W x|) or the initial weights; since: the learning rate."""
     was = has_dead_units(start)
     if was and info["mean_bias"] < -info["mean_abs_wx"]:
         cause = "negative_biases"
@@ -50,6 +54,7 @@ def dead_relu(info, start, epoch, lr, n):
 
 
 def symmetric_units(info, epoch):
+    """A hidden layer whose units all have the same weights and bias: they started equal."""
     return finding("symmetric_units", "equal_start", epoch=epoch, layer=info["layer"],
                    evidence={"units": info["units"]}, activation=info["activation"])
 
