@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from ..core.validation import numeric_array, one_hot_matrix
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
 def as_class_numbers(labels, name="labels"):
     """Class numbers (N,) int64 from class numbers or one-hot rows (N, n_classes)."""
-    labels = np.asarray(labels)
+    labels = numeric_array(labels, name)
     if labels.ndim == 2:
         ones = labels == 1
         if not np.all(ones | (labels == 0)) or not np.all(ones.sum(axis=1) == 1):
@@ -87,7 +88,7 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
         where = int(np.argmax(numbers >= n_classes))
         raise InputValueError(f"labels[{where}] is {numbers[where]}, outside 0..{n_classes - 1} for n_classes="
                               f"{n_classes} (choose the classes first with select_classes)")
-    return np.eye(n_classes, dtype=dtype)[numbers]
+    return one_hot_matrix(numbers, n_classes, dtype)
 
 
 def train_test_split(X, y, test_fraction=0.2, seed=0):

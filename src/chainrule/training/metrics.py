@@ -34,7 +34,7 @@ def predicted_classes(outputs):
 
 def outputs_of(net, X):
     """The network's outputs for every row of ``X``, computed in chunks."""
-    return np.concatenate([net.forward(X[i:i + EVAL_CHUNK]) for i in range(0, len(X), EVAL_CHUNK)])
+    return np.concatenate([net.output(X[i:i + EVAL_CHUNK]) for i in range(0, len(X), EVAL_CHUNK)])
 
 
 def loss_and_accuracy(net, X, Y, labels=None):

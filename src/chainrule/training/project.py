@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import safe_json
 from ..core.network import Network
-from ..core.validation import check_positive
+from ..core.validation import check_positive, one_hot_matrix
 from ..errors import ChainruleError, ConfigError, ModelFileError
 from .callbacks import EvaluateOn
 from .evaluation import evaluate
@@ -197,7 +197,7 @@ class ProjectResult:
 
 
 def one_hot_targets(labels, n_classes, dtype):
-    return np.eye(n_classes, dtype=dtype)[labels]
+    return one_hot_matrix(labels, n_classes, dtype)
 
 
 def train_project(config, progress=False, callbacks=(), data=None, checkpoint=None, resume=None):
