@@ -12,7 +12,8 @@ from .layers import Dense
 from .losses import get_loss
 from .threads import blas_threads
 from .validation import (as_float_array, check_dtype, check_finite, check_input, check_layer_sizes,
-                         check_parameters, check_positive, check_seed, fresh_float_array, parameter_array)
+                         check_batch_arrays, check_parameters, check_positive, check_seed, fresh_float_array,
+                         parameter_array)
 
 def guide_initial_weights(layer_sizes, rng):
     """He-normal weights drawn exactly as the guide draws them: ``randn(n_out, n_in) * sqrt(2 / n_in)``
@@ -189,6 +190,7 @@ class Network:
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         X, Y = self._prepare(X, y, check_X=False)
         n = len(X)
+        check_batch_arrays(self.layer_sizes, min(batch_size, n), self.dtype)
         check_batches = X.dtype.kind == "f"
         start_state = (self.copy_weights(), self.rng.get_state()) if check_batches else None
         order = self.rng.permutation(n) if shuffle else None

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ..core.validation import numeric_array, one_hot_matrix
+from ..core.validation import check_seed, numeric_array, one_hot_matrix
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
@@ -106,6 +106,6 @@ def train_test_split(X, y, test_fraction=0.2, seed=0):
     if n_test == 0 or n_test == len(X):
         raise ConfigError(f"test_fraction={test_fraction} of {len(X)} examples leaves "
                           f"{'no test' if n_test == 0 else 'no training'} examples")
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = np.random.default_rng(check_seed(seed)).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import safe_json
 from ..core.network import Network
-from ..core.validation import check_positive, one_hot_matrix
+from ..core.validation import (check_dtype, check_epochs, check_layer_sizes, check_positive, check_seed,
+                               one_hot_matrix)
 from ..errors import ChainruleError, ConfigError, ModelFileError
 from .callbacks import EvaluateOn
 from .evaluation import evaluate
@@ -90,13 +91,15 @@ class ProjectConfig:
 
     def __post_init__(self):
         self.digits = parse_digits(self.digits)
-        self.hidden = [int(n) for n in self.hidden]
+        self.hidden = check_layer_sizes([784, *self.hidden, max(len(self.digits), 1)])[1:-1]
         if self.learning_rate is None:
             self.learning_rate = DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5)
         self.source = os.fspath(self.source)
         # checked here, before any data is loaded or anything printed (fit checks them again)
         self.learning_rate = check_positive(self.learning_rate, "learning_rate")
-        self.epochs = check_positive(self.epochs, "epochs", integer=True)
+        self.epochs = check_epochs(self.epochs)
+        self.seed, self.split_seed = check_seed(self.seed, "seed"), check_seed(self.split_seed, "split_seed")
+        self.dtype = check_dtype(self.dtype).name
         self.batch_size = check_positive(self.batch_size, "batch_size", integer=True)
         if self.max_train is not None:
             self.max_train = check_positive(self.max_train, "max_train", integer=True)
