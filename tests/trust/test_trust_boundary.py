@@ -199,7 +199,7 @@ def test_absurd_sizes_are_refused_before_anything_is_allocated():
         ("from chainrule import Network", "Network([1, 10**8, 1], dtype='float32')",
          r"ConfigError: the network \(layer sizes \[1, 100000000, 1\], 300,000,001 parameters\) needs 2.24 GiB "),
         ("import numpy as np\nfrom chainrule.data.prep import one_hot", "one_hot(np.array([1]), 10**10)",
-         r"ConfigError: one-hot labels \(1 labels x 10,000,000,000 classes, float64\) needs 74.5 GiB "
+         r"ConfigError: one-hot labels \(1 label x 10,000,000,000 classes, float64\) needs 74.5 GiB "
          r"\(80,000,000,000 bytes\), "),
         ("import numpy as np\nfrom chainrule.data.prep import one_hot", "one_hot(np.arange(100_000), 100_000)",
          r"ConfigError: one-hot labels \(100,000 labels x 100,000 classes, float64\) needs 74.5 GiB "),

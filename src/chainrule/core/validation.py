@@ -144,7 +144,8 @@ def one_hot_matrix(labels, n_classes, dtype, name="labels"):
     labels = np.asarray(labels)
     dtype = np.dtype(dtype)
     check_shape(labels.shape + (int(n_classes),), dtype.itemsize,
-                f"one-hot {name} ({labels.size:,} labels x {int(n_classes):,} classes, {dtype.name})",
+                f"one-hot {name} ({labels.size:,} label{'s' if labels.size != 1 else ''} x {int(n_classes):,} "
+                f"classes, {dtype.name})",
                 ConfigError)
     rows = np.zeros(labels.shape + (int(n_classes),), dtype)
     np.put_along_axis(rows, labels[..., None].astype(np.intp, copy=False), 1, axis=-1)
