@@ -148,3 +148,15 @@ def test_sklearn_hidden_layer_sizes_beyond_the_budget_are_refused_before_allocat
                      "(5,600,000,016 bytes), more than chainrule's memory limit of 1 GiB; if you really need that "
                      "much, raise the limit with --max-memory 8G or CHAINRULE_MAX_MEMORY=8G")
     assert peak < 200 * MIB, peak / MIB
+
+
+@pytest.mark.parametrize("call", [
+    lambda seed: __import__("chainrule.data.toy", fromlist=["x"]).sine_data(seed=seed),
+    lambda seed: __import__("chainrule.data.prep", fromlist=["x"]).train_test_split(X, Y, seed=seed),
+])
+def test_the_data_helpers_check_their_seeds_too(call):
+    for seed in (-1, 2 ** 32, 0.5, "0", False):
+        with pytest.raises(ConfigError) as caught:
+            call(seed)
+        assert str(caught.value) == f"seed {SEED_RANGE}{seed!r}"
+    call(2 ** 32 - 1)
