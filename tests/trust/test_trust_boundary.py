@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from chainrule import (ConfigError, InputValueError, Network, ShapeError, gradient_check, mse_loss,
                        mse_loss_gradient, softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient)
 from chainrule.data.prep import one_hot
-from chainrule.training import fit
+from chainrule.training import evaluate, fit
 
 from hostile_files import MIB, attempt_in_child
 
@@ -119,6 +119,8 @@ def entry_points(bad):
         ("logits", lambda: softmax_cross_entropy_loss(bad, [0, 1, 0])),
         ("x", lambda: gradient_check(Network([2, 1]), bad, T)),
         ("labels", lambda: one_hot(bad)),
+        ("X", lambda: evaluate(Network([2, 2]), bad, [0, 1, 0])),
+        ("labels", lambda: evaluate(Network([2, 2]), X, bad)),
     ]
 
 

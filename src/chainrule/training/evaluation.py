@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.validation import as_float_array
+from ..data.prep import as_class_numbers
 from ..errors import ConfigError, InputValueError, ShapeError
 from .metrics import EVAL_CHUNK, confusion_matrix, per_class_accuracy, predicted_classes
 
@@ -62,7 +63,7 @@ class Evaluation:
 def evaluate(net, X, labels, class_names=None):
     """Evaluate ``net`` on ``X`` (n, n_in) with integer ``labels`` (class positions 0..k-1)."""
     X = as_float_array(X, "X", net.dtype)
-    labels = np.asarray(labels).astype(np.int64)
+    labels = as_class_numbers(labels)
     if X.ndim != 2 or len(X) != len(labels):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
                          f"labels {labels.shape}")
