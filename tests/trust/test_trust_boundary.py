@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from chainrule import (ConfigError, InputValueError, Network, ShapeError, gradient_check, mse_loss,
                        mse_loss_gradient, softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient)
@@ -131,6 +132,30 @@ def test_every_entry_point_refuses_what_is_not_real_numbers(kind):
         with pytest.raises(InputValueError) as caught:
             no_warnings(call)
         assert str(caught.value) == f"{name} {message.format(name=name)}", name
+
+
+KINDS = {"c": "complex numbers", "b": "booleans (True/False)", "U": "strings", "M": "dates"}
+
+
+@settings(max_examples=60)
+@given(arrays(st.sampled_from([np.complex128, np.complex64, np.bool_, np.int8, np.uint16, np.int64, np.float16,
+                               np.float32, np.float64, np.dtype("U2"), np.dtype("datetime64[D]")]),
+              st.tuples(st.integers(1, 4), st.just(2))), st.booleans())
+def test_any_dtype_gives_an_output_or_names_what_came(x, masked):
+    """Integers and floats of every width are numbers (a finite output); every other dtype, and any masked array,
+    is refused naming what came."""
+    net = Network([2, 1], seed=0)
+    if masked:
+        with pytest.raises(InputValueError, match=r"^x is a masked array"):
+            no_warnings(net.forward, np.ma.array(x))
+        return
+    if x.dtype.kind in "iuf":
+        if np.all(np.isfinite(x.astype(np.float64))):
+            assert np.all(np.isfinite(no_warnings(net.forward, x)))
+        return
+    with pytest.raises(InputValueError) as caught:
+        no_warnings(net.forward, x)
+    assert str(caught.value).startswith(f"x must hold real numbers, got {KINDS[x.dtype.kind]} (dtype {x.dtype})")
 
 
 def test_bool_class_labels_are_refused_with_what_to_do():
