@@ -160,3 +160,23 @@ def test_the_data_helpers_check_their_seeds_too(call):
             call(seed)
         assert str(caught.value) == f"seed {SEED_RANGE}{seed!r}"
     call(2 ** 32 - 1)
+
+
+def test_a_wide_network_is_evaluated_in_chunks_within_the_budget_and_a_whole_forward_is_refused():
+    """[4, 200000, 2] on 300 rows: one forward pass would make 480 MB arrays; under a 100 MiB budget evaluation
+    takes 8 rows at a time (each array 1/8 of the budget at most) and forward() of all 300 is refused up front."""
+    code = ("import numpy as np\nfrom chainrule import Network\nfrom chainrule.training import evaluate\n"
+            "from chainrule.training.metrics import eval_chunk, loss_and_accuracy\n"
+            "def attempt():\n    net = Network([4, 200_000, 2])\n"
+            "    X = np.random.default_rng(0).random((300, 4))\n"
+            "    assert eval_chunk(net) == 8\n"
+            "    loss, accuracy = loss_and_accuracy(net, X, np.eye(2)[np.arange(300) % 2])\n"
+            "    assert np.isfinite(loss) and evaluate(net, X, np.arange(300) % 2).accuracy == accuracy\n"
+            "    {call}\n")
+    error, peak = attempt_in_child(code.format(call="pass"), env={"CHAINRULE_MAX_MEMORY": "100M"})
+    assert error is None and peak < 150 * MIB, (error, peak / MIB)
+    error, peak = attempt_in_child(code.format(call="net.forward(X)"), env={"CHAINRULE_MAX_MEMORY": "100M"})
+    assert error == ("ConfigError: a batch of 300 examples through a layer of 200,000 units (float64) needs 458 MiB "
+                     "(480,000,000 bytes), more than chainrule's memory limit of 100 MiB; if you really need that "
+                     "much, raise the limit with --max-memory 512M or CHAINRULE_MAX_MEMORY=512M")
+    assert peak < 150 * MIB, peak / MIB

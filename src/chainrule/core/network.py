@@ -87,6 +87,7 @@ class Network:
         check_parameters(self)
         x = fresh_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
+        check_batch_arrays(self.layer_sizes, len(x) if x.ndim == 2 else 1, self.dtype)
         return self._forward(x).copy()
 
     def output(self, x):
@@ -95,6 +96,7 @@ class Network:
         check_parameters(self)
         x = as_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
+        check_batch_arrays(self.layer_sizes, len(x) if x.ndim == 2 else 1, self.dtype)
         output = self._forward(x)
         self.activations = self.z_values = None
         return output

@@ -219,7 +219,7 @@ def check_epochs(epochs, name="epochs"):
 
 
 def check_batch_arrays(layer_sizes, batch, dtype):
-    """The largest array a batch makes in training (batch x the widest layer, kept per layer) within the budget."""
+    """The largest array a batch makes (batch x the widest layer, made per layer) within the budget."""
     check_shape((int(batch), max(layer_sizes)), np.dtype(dtype).itemsize,
                 f"a batch of {int(batch):,} examples through a layer of {max(layer_sizes):,} units "
                 f"({np.dtype(dtype).name})", ConfigError)
