@@ -63,6 +63,19 @@ def test_changing_x_after_forward_does_not_change_backward():
     assert not np.shares_memory(net.activations[0], x)
 
 
+def test_forward_keeps_no_view_of_a_buffer_it_was_given():
+    """A PyTorch tensor (or any object whose __array__ shares its memory) is copied like an ndarray."""
+    torch = pytest.importorskip("torch")
+    net, reference = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    x = torch.tensor(X, dtype=torch.float64)
+    net.forward(x)
+    reference.forward(X)
+    x[:] = 100.0
+    for got, expected in zip(net.backward(T), reference.backward(T)):
+        for g, e in zip(got, expected):
+            np.testing.assert_array_equal(g, e)
+
+
 def test_train_step_uses_what_forward_saved_not_the_callers_arrays():
     net, reference = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
     x = X[0].copy()

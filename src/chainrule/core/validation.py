@@ -36,7 +36,7 @@ def numeric_array(value, name):
     if kind in "iuf":
         return array
     if kind == "O":
-        odd = [v for v in array.ravel()[:1000] if isinstance(v, bool) or not isinstance(v, (int, float))][:1]
+        odd = [v for v in array.ravel()[:1000] if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating))][:1]
         what = (f"an object array holding {repr(odd[0])[:40]} (a {type(odd[0]).__name__})" if odd else
                 "an object array (dtype object) of Python numbers; convert it with np.asarray(..., dtype=float)")
         raise InputValueError(f"{name} must hold real numbers, got {what}")
@@ -68,7 +68,7 @@ def fresh_float_array(value, name, dtype=np.float64):
     """``as_float_array``, but never an array sharing memory with ``value``: what is kept from it (a
     network's saved input) cannot change when the caller later changes their array."""
     array = as_float_array(value, name, dtype)
-    if isinstance(value, np.ndarray) and np.may_share_memory(array, value):
+    if array is value or not array.flags.owndata:   # the caller's array, a view of it or of their buffer
         array = array.copy()
     return array
 
