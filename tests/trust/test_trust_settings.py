@@ -180,3 +180,23 @@ def test_a_wide_network_is_evaluated_in_chunks_within_the_budget_and_a_whole_for
                      "(480,000,000 bytes), more than chainrule's memory limit of 100 MiB; if you really need that "
                      "much, raise the limit with --max-memory 512M or CHAINRULE_MAX_MEMORY=512M")
     assert peak < 150 * MIB, peak / MIB
+
+
+def test_class_numbers_and_class_counts_never_size_a_table():
+    """select_classes with a class number of 10**12 (was a lookup table of 8 TB), and a classifier fitted on
+    100,000 distinct labels (was np.eye(100000): 80 GB), each in a child under an address-space limit."""
+    pytest.importorskip("sklearn")
+    prelude = ("import resource, warnings\nresource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n"
+               "warnings.simplefilter('ignore')\nimport numpy as np\n")
+    error, peak = attempt_in_child(prelude + "from chainrule.data import select_classes\ndef attempt():\n"
+                                   "    images, labels = np.zeros((4, 2)), np.array([5, 7, 5, 1])\n"
+                                   "    kept, renumbered = select_classes(images, labels, [10**12, 5])\n"
+                                   "    assert renumbered.tolist() == [1, 1] and len(kept) == 2\n")
+    assert error is None and peak < 200 * MIB, (error, peak / MIB)
+    error, peak = attempt_in_child(prelude + "from chainrule.interop.sklearn import ChainruleClassifier\n"
+                                   "def attempt():\n    X = np.random.default_rng(0).random((100_000, 2))\n"
+                                   "    ChainruleClassifier(hidden_layer_sizes=(2,), max_iter=1).fit(X, np.arange(100_000))\n")
+    assert error == ("ConfigError: one-hot y (100,000 labels x 100,000 classes, float64) needs 74.5 GiB "
+                     "(80,000,000,000 bytes), more than chainrule's memory limit of 1 GiB; if you really need that "
+                     "much, raise the limit with --max-memory 128G or CHAINRULE_MAX_MEMORY=128G")
+    assert peak < 200 * MIB, peak / MIB

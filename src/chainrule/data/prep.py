@@ -44,12 +44,15 @@ def select_classes(images, labels, classes):
     classes = [int(c) for c in classes]
     if not classes or len(set(classes)) != len(classes):
         raise ConfigError(f"classes must be distinct class numbers, got {classes}")
-    lookup = np.full(max(max(classes), int(numbers.max(initial=0))) + 1, -1, dtype=np.int64)
-    lookup[classes] = np.arange(len(classes))
-    position = lookup[numbers]
+    # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
+    # largest class number (classes=[10**12] would make one of 8 TB)
+    order = np.argsort(classes)
+    sorted_classes = np.asarray(classes, dtype=np.int64)[order]
+    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(classes) - 1)
+    position = np.where(sorted_classes[at] == numbers, order[at], -1)
     keep = position >= 0
     if raw_labels.ndim == 2:
-        return images[keep], np.eye(len(classes), dtype=raw_labels.dtype)[position[keep]]
+        return images[keep], one_hot_matrix(position[keep], len(classes), raw_labels.dtype)
     out_dtype = raw_labels.dtype if np.issubdtype(raw_labels.dtype, np.integer) else np.int64
     return images[keep], position[keep].astype(out_dtype)
 

@@ -31,7 +31,7 @@ import numpy as np
 from ..core.activations import softmax
 from ..core.network import Network
 from ..core.threads import blas_threads
-from ..core.validation import check_seed, refuse_masked
+from ..core.validation import check_seed, one_hot_matrix, refuse_masked
 from ..errors import ConfigError, TrainingDiverged
 from ..training.optimizers import SGD, Adam, Momentum
 
@@ -350,7 +350,7 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
         if len(unknown):
             raise ValueError(f"y contains labels {unknown.tolist()} that are not in classes_ {self.classes_.tolist()}")
         codes = np.searchsorted(self.classes_, y)
-        return np.eye(len(self.classes_), dtype=_DTYPES[self.dtype])[codes]
+        return one_hot_matrix(codes, len(self.classes_), _DTYPES[self.dtype], "y")
 
     @property
     def _loss(self):
