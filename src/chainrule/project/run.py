@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import safe_json
 from ..core.network import Network
+from ..core.validation import one_hot_matrix
 from ..errors import ModelFileError
 from ..files import atomic_write_text, check_output_folder, run_lock
 from ..training.callbacks import EvaluateOn
@@ -98,7 +99,7 @@ class ProjectResult:
 
 
 def one_hot_targets(labels, n_classes, dtype):
-    return np.eye(n_classes, dtype=dtype)[labels]
+    return one_hot_matrix(labels, n_classes, dtype)
 
 
 def train_project(config, progress=False, callbacks=(), data=None, checkpoint=None, resume=None):

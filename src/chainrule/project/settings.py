@@ -6,7 +6,7 @@ A ``ProjectConfig`` is frozen: a variant is ``dataclasses.replace(config, epochs
 import os
 from dataclasses import asdict, dataclass, field
 
-from ..core.validation import check_positive
+from ..core.validation import check_dtype, check_epochs, check_layer_sizes, check_positive, check_seed
 from ..data.mnist import MNIST_PIXELS
 from ..errors import ChainruleError, ConfigError, ModelFileError
 
@@ -78,13 +78,16 @@ class ProjectConfig:
             object.__setattr__(self, name, value)
 
         put("digits", parse_digits(self.digits))
-        put("hidden", [int(n) for n in self.hidden])
+        put("hidden", check_layer_sizes([MNIST_PIXELS, *self.hidden, max(len(self.digits), 1)])[1:-1])
         if self.learning_rate is None:
             put("learning_rate", DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5))
         put("source", os.fspath(self.source))
         # checked here, before any data is loaded or anything printed (fit checks them again)
         put("learning_rate", check_positive(self.learning_rate, "learning_rate"))
-        put("epochs", check_positive(self.epochs, "epochs", integer=True))
+        put("epochs", check_epochs(self.epochs))
+        put("seed", check_seed(self.seed, "seed"))
+        put("split_seed", check_seed(self.split_seed, "split_seed"))
+        put("dtype", check_dtype(self.dtype).name)
         put("batch_size", check_positive(self.batch_size, "batch_size", integer=True))
         if self.max_train is not None:
             put("max_train", check_positive(self.max_train, "max_train", integer=True))
