@@ -16,7 +16,9 @@ from .layers import Dense, Dropout, Layer
 from .losses import get_loss
 from .stack import ParameterList, build_stack, copy_layer
 from .threads import blas_threads
-from .validation import as_float_array, check_finite, check_input, check_positive
+from .validation import (as_float_array, check_batch_arrays, check_dtype, check_finite, check_input,
+                         check_layer_sizes, check_parameters, check_positive, check_seed, fresh_float_array,
+                         parameter_array)
 
 #: ``(loss, weight_grads, bias_grads)``: what a training step gives
 Step = Tuple[float, List[np.ndarray], List[np.ndarray]]
@@ -33,18 +35,6 @@ def guide_initial_weights(layer_sizes: Sequence[int], rng: np.random.RandomState
         weights.append(rng.randn(n_out, n_in) * np.sqrt(2.0 / n_in))
         biases.append(np.zeros(n_out))
     return weights, biases
-
-
-def _check_layer_sizes(layer_sizes: Any) -> List[int]:
-    try:
-        sizes = [int(n) for n in layer_sizes]
-    except (TypeError, ValueError):
-        raise ConfigError(f"layer_sizes must be a list of whole numbers such as [784, 64, 5], got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ConfigError(f"layer_sizes needs at least an input and an output size, got {sizes}")
-    if any(n < 1 or n != s for n, s in zip(sizes, layer_sizes)):
-        raise ConfigError(f"every layer size must be a whole number >= 1, got {list(layer_sizes)}")
-    return sizes
 
 
 class Network:
@@ -74,11 +64,9 @@ class Network:
     def __init__(self, layer_sizes: Sequence[int], seed: Any = 42, activation: Any = "sigmoid",
                  output_activation: Any = None, loss: Any = "mse", dtype: Any = np.float64, dropout: float = 0.0,
                  stack: Optional[Sequence[Any]] = None) -> None:
-        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.layer_sizes = check_layer_sizes(layer_sizes)
         self.loss = get_loss(loss)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = check_dtype(dtype)
         n_layers = len(self.layer_sizes) - 1
 
         hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * (n_layers - 1)
@@ -88,8 +76,8 @@ class Network:
         self.loss.check_output_activation(output)
         activations = [get_activation(name) for name in hidden] + [output]
 
-        self.seed = seed
-        self.rng = np.random.RandomState(seed)
+        self.seed = check_seed(seed)
+        self.rng = np.random.RandomState(self.seed)
         weights, biases = guide_initial_weights(self.layer_sizes, self.rng)
         self._own_layers([Dense(f, W.astype(self.dtype), b.astype(self.dtype))
                           for f, W, b in zip(activations, weights, biases)], build_stack, stack, dropout)
@@ -158,10 +146,21 @@ class Network:
 
     def forward(self, x: Any, training: bool = False) -> np.ndarray:
         """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs.
-        ``training=True`` also applies dropout (with a new mask)."""
-        x = as_float_array(x, "x", self.dtype)
+        ``training=True`` also applies dropout (with a new mask).
+
+        The output is a new array, yours to change: the network keeps its own copy of it and of ``x``
+        (changing ``x`` or the output afterwards does not change what ``backward`` computes)."""
+        x = self._checked_input(x, fresh=True)
+        return self._forward(x, training=training).copy()
+
+    def _checked_input(self, x: Any, fresh: bool) -> np.ndarray:
+        """``x`` as an array of the network's dtype (a copy of the caller's when ``fresh``), its shape and the
+        arrays a forward pass on it makes checked, and the weights as the layer sizes need them."""
+        check_parameters(self)
+        x = fresh_float_array(x, "x", self.dtype) if fresh else as_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
-        return self._forward(x, training=training)
+        check_batch_arrays(self.layer_sizes, len(x) if x.ndim == 2 else 1, self.dtype)
+        return x
 
     def _forward(self, x: np.ndarray, reuse: bool = False, training: bool = False) -> np.ndarray:
         a = x
@@ -172,10 +171,10 @@ class Network:
         return a
 
     def output(self, x: Any) -> np.ndarray:
-        """The network's output for ``x`` in evaluation mode, touching nothing saved (no ``activations``,
-        nothing a following ``backward`` would use): what ``predict`` and ``predict_proba`` compute."""
-        a = as_float_array(x, "x", self.dtype)
-        check_input(a, self.layer_sizes[0])
+        """The network's output for ``x`` in evaluation mode, for inference (``predict``, ``predict_proba``,
+        evaluation): a new array, computed touching nothing saved (``activations`` and what a following
+        ``backward`` uses stay those of the last ``forward``), so ``x`` is neither copied nor kept."""
+        a = self._checked_input(x, fresh=False)
         for layer in self.stack:
             a = layer.infer(a)
         return a
@@ -185,6 +184,7 @@ class Network:
         shaped like ``weights`` and ``biases``. For a batch they are gradients of the batch-mean loss."""
         if self.activations is None:
             raise ConfigError("call forward(x) before backward(target)")
+        check_parameters(self)
         target = self.loss.prepare_targets(target, self.activations[-1])
         return self._backward(target)
 
@@ -212,8 +212,7 @@ class Network:
     def train_step(self, x: Any, target: Any, learning_rate: float) -> float:
         """Forward, loss, backward, and one gradient-descent update; returns the loss before the update."""
         learning_rate = check_positive(learning_rate, "learning_rate")
-        x = as_float_array(x, "x", self.dtype)
-        check_input(x, self.layer_sizes[0])
+        x = self._checked_input(x, fresh=True)
         target = self.loss.prepare_targets(target, np.empty(x.shape[:-1] + (self.layer_sizes[-1],), self.dtype))
         loss, _, _ = self._train_batch(x, target, self._gradient_descent(learning_rate), reuse=False)
         return loss
@@ -284,6 +283,7 @@ class Network:
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         X, Y = self._prepare(X, y, check_X=False)
         n = len(X)
+        check_batch_arrays(self.layer_sizes, min(batch_size, n), self.dtype)
         check_batches = X.dtype.kind == "f"
         start_state = (self.copy_weights(), self.rng.get_state()) if check_batches else None
         order = self.rng.permutation(n) if shuffle else None
@@ -308,7 +308,8 @@ class Network:
         return self._prepare(X, y)
 
     def _prepare(self, X: Any, y: Any, check_X: bool = True) -> Tuple[np.ndarray, np.ndarray]:
-        if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
+        check_parameters(self)
+        if isinstance(X, np.ndarray) and X.dtype.kind in "fiu" and not isinstance(X, np.ma.MaskedArray):
             if X.dtype.kind == "f" and X.ndim > 0 and check_X:   # a 0-d array gets the shape error below
                 _check_finite_in_chunks(X, "X")
         else:
@@ -347,11 +348,12 @@ class Network:
             raise ShapeError(f"expected {len(self.weights)} weight and bias arrays, "
                              f"got {len(weights)} and {len(biases)}")
         new_weights, new_biases = [], []
-        for i, (W, b, W_new, b_new) in enumerate(zip(self.weights, self.biases, weights, biases)):
-            W_new = np.asarray(W_new, dtype=self.dtype)
-            b_new = np.asarray(b_new, dtype=self.dtype)
-            if W_new.shape != W.shape or b_new.shape != b.shape:
-                raise ShapeError(f"layer {i + 1}: expected W {W.shape} and b {b.shape}, "
+        for i, (n_in, n_out, W_new, b_new) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:],
+                                                            weights, biases)):
+            W_new = parameter_array(W_new, f"W of layer {i + 1}", self.dtype)
+            b_new = parameter_array(b_new, f"b of layer {i + 1}", self.dtype)
+            if W_new.shape != (n_out, n_in) or b_new.shape != (n_out,):
+                raise ShapeError(f"layer {i + 1}: expected W {(n_out, n_in)} and b {(n_out,)}, "
                                  f"got W {W_new.shape} and b {b_new.shape}")
             new_weights.append(W_new.copy())
             new_biases.append(b_new.copy())
@@ -361,7 +363,7 @@ class Network:
         """A copy of this network computing in ``dtype`` (same weights, activations, loss and stack)."""
         clone = Network.__new__(Network)
         clone.__dict__.update(self.__dict__)
-        clone.dtype = np.dtype(dtype)
+        clone.dtype = check_dtype(dtype)
         clone.rng = np.random.RandomState()
         clone.rng.set_state(self.rng.get_state())
         layers = [Dense(layer.activation, layer.W.astype(dtype), layer.b.astype(dtype)) for layer in self.layers]

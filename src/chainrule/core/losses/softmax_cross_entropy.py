@@ -11,11 +11,13 @@ import numpy as np
 
 from ...errors import InputValueError
 from ..activations import softmax
+from ..validation import numeric_array, one_hot_matrix
 from .base import Loss, check_probabilities
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):   # a gap beyond the float range is -inf: that class's softmax is exactly 0
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
@@ -24,7 +26,12 @@ def _n_examples(logits: np.ndarray) -> int:
 
 
 def softmax_cross_entropy_value(logits: np.ndarray, targets: np.ndarray) -> Any:
-    return -np.sum(targets * log_softmax(logits)) / _n_examples(logits)
+    log_p = log_softmax(logits)
+    with np.errstate(invalid="ignore"):
+        value = 0.0 - np.sum(targets * log_p) / _n_examples(logits)   # 0.0 - : a perfect fit is 0.0, not -0.0
+        if np.isnan(value):   # 0 * log(0) = 0 * -inf: a class the target gives no weight adds nothing
+            value = 0.0 - np.sum(np.where(targets == 0, 0.0, targets * log_p)) / _n_examples(logits)
+    return value
 
 
 def softmax_cross_entropy_gradient(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -38,7 +45,7 @@ def one_hot_like(labels: np.ndarray, logits: np.ndarray, name: str = "target") -
             f"{name} holds class labels from {labels.min()} to {labels.max()}, "
             f"but the network has {n_classes} outputs (labels 0..{n_classes - 1})"
         )
-    return np.eye(n_classes, dtype=logits.dtype)[labels]
+    return one_hot_matrix(labels, n_classes, logits.dtype, name)
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -54,8 +61,8 @@ class SoftmaxCrossEntropy(Loss):
         return softmax_cross_entropy_gradient(predictions, targets)
 
     def prepare_targets(self, targets: Any, predictions: np.ndarray, name: str = "target") -> np.ndarray:
-        targets = np.asarray(targets)
-        if targets.dtype.kind in "iub" and targets.shape == predictions.shape[:-1]:
+        targets = numeric_array(targets, name)
+        if targets.dtype.kind in "iu" and targets.shape == predictions.shape[:-1]:
             return one_hot_like(targets, predictions, name)
         targets = super().prepare_targets(targets, predictions, name)
         check_probabilities(targets, name)
