@@ -207,13 +207,17 @@ def check_input(x, n_in, name="x"):
 #: what a training history keeps per epoch: a few floats in each of ~7 series and one gradient norm per
 #: layer, ~250 bytes for a two-layer network (measured with tracemalloc, fits of 1,000 and 5,000 epochs)
 HISTORY_BYTES_PER_EPOCH = 256
+#: what the guide's small loops (fit-sine, overfit, lr-sweep, demo) keep per epoch or step: one Python float
+#: in a list (8-byte pointer + 24-byte float)
+LOSS_BYTES_PER_EPOCH = 32
 
 
-def check_epochs(epochs, name="epochs"):
-    """A whole number >= 1 whose training history (``HISTORY_BYTES_PER_EPOCH`` each) fits the memory budget."""
+def check_epochs(epochs, name="epochs", bytes_each=HISTORY_BYTES_PER_EPOCH, runs=1):
+    """A whole number >= 1 whose training history (``bytes_each`` per epoch, for each of ``runs`` runs) fits
+    the memory budget: 10**12 epochs are refused before the first, not after weeks."""
     epochs = check_positive(epochs, name, integer=True)
-    check_allocation(epochs * HISTORY_BYTES_PER_EPOCH,
-                     f"a training history of {epochs:,} {name} (about {HISTORY_BYTES_PER_EPOCH} bytes each)",
+    histories = "a training history" if runs == 1 else f"{runs} training histories"
+    check_allocation(epochs * bytes_each * runs, f"{histories} of {epochs:,} {name} (about {bytes_each} bytes each)",
                      ConfigError)
     return epochs
 
