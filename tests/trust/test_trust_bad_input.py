@@ -12,8 +12,8 @@ from chainrule import (ChainruleError, ConfigError, DataError, InputValueError, 
 from chainrule import data as cdata
 from chainrule.training import EarlyStopping, evaluate, fit, get_optimizer, get_schedule, load_model, save_model
 from chainrule.training.checkpoint import load_checkpoint
-from chainrule.training.inference import predict_image
-from chainrule.training.project import ProjectConfig, parse_digits
+from chainrule.project.inference import predict_image
+from chainrule.project.settings import ProjectConfig, parse_digits
 from chainrule import viz
 from chainrule.check import check
 from chainrule.guide import run_block

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from chainrule import ConfigError, InputValueError, ModelFileError, Network, ShapeError
 from chainrule.training import fit, save_model
-from chainrule.training.project import ProjectConfig
+from chainrule.project import ProjectConfig
 from chainrule.viz.sweep import lr_sweep
 
 from hostile_files import MIB, attempt_in_child
