@@ -9,6 +9,7 @@ network seed 42, a seeded 80/20 train/test split of the shipped sample (the full
 has been downloaded). The number of epochs is chainrule's own choice (see ``DEFAULT_EPOCHS``).
 """
 import os
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -22,6 +23,7 @@ from .callbacks import EvaluateOn
 from .evaluation import evaluate
 from .fit import fit
 from .history import History
+from ..terminal import columns, wrap
 from ..files import atomic_write_text, check_output_folder, run_lock
 from .model_io import save_model
 
@@ -278,21 +280,23 @@ def run_project(config=None, out_dir="runs/train", progress=False, report=True, 
     return result
 
 
-def mse_step_note(config):
-    """The guide-vs-chainrule learning-rate note for MSE with several outputs (``None`` when it doesn't apply)."""
+def mse_step_note(config, width=None):
+    """The guide-vs-chainrule learning-rate note for MSE with several outputs (``None`` when it doesn't apply),
+    wrapped by ``textwrap`` to a console ``width`` columns wide (default: the terminal's, else 80)."""
     k = len(config.digits)
     if config.loss.lower() != "mse" or k < 2 or config.optimizer != "sgd":
         return None
-    lines = [f"Note: chainrule's MSE gradient is the exact gradient of the mean over all {k} outputs, 1/{k} of the",
-             f"      guide's 2(a - t) (guide block 17): learning rate {config.learning_rate:g} is a {k}x smaller step than "
-             f"in the guide's code",
-             f"      (--learning-rate {config.learning_rate * k:g} takes the guide's step)"]
+    note = (f"Note: chainrule's MSE gradient is the exact gradient of the mean over all {k} outputs, 1/{k} of the "
+            f"guide's 2(a - t) (guide block 17): learning rate {config.learning_rate:g} is a {k}x smaller step "
+            f"than in the guide's code (--learning-rate {config.learning_rate * k:g} takes the guide's step)")
     if config.epochs == DEFAULT_EPOCHS and k == 5:
-        lines[-1] += f"; {DEFAULT_EPOCHS} epochs = the guide's 15 at the smaller step."
-    return "\n".join(lines)
+        note += f"; {DEFAULT_EPOCHS} epochs = the guide's 15 at the smaller step."
+    return wrap(note, columns(sys.stdout) if width is None else width, indent="      ")
 
 
-def header_lines(config, data, net):
+def header_lines(config, data, net, width=None):
+    """What ``chainrule train`` prints before training; the note is wrapped to ``width`` (default: the
+    terminal's)."""
     lines = [f"Data: {data.description}",
              f"Digits {format_digits(config.digits)}: {data.n_selected:,} images -> {len(data.X_train):,} training, "
              + (f"{len(data.X_val):,} validation, " if data.X_val is not None else "")
@@ -304,7 +308,7 @@ def header_lines(config, data, net):
              + (f", L2 weight decay {config.weight_decay:g}" if config.weight_decay else "")
              + (f", early stopping after {config.early_stopping} epochs without improvement"
                 if config.early_stopping else "")]
-    note = mse_step_note(config)
+    note = mse_step_note(config, width)
     if note:
         lines.append(note)
     return lines

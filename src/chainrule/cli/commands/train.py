@@ -4,6 +4,7 @@ import sys
 
 from ...errors import ConfigError
 from ...files import run_lock
+from ...terminal import is_terminal
 from ...training.checkpoint import load_checkpoint
 from ...training.project import (ProjectConfig, check_outputs, header_lines, prepare_data, build_network,
                                  summary_lines, train_project, write_outputs)
@@ -23,7 +24,8 @@ def register(subparsers):
     group.add_argument("--out", default="runs/train", help="output folder (default runs/train)")
     group.add_argument("--no-report", action="store_true", help="skip the HTML report")
     group.add_argument("--progress", choices=["auto", "bar", "epochs"], default="auto",
-                       help="per-batch progress bar (bar), epoch lines only (epochs), or bar on a terminal (auto)")
+                       help="per-batch progress bar (bar: drawn only when stderr is a terminal), epoch lines only "
+                            "(epochs), or the bar when both stdout and stderr are a terminal (auto)")
     group.add_argument("--checkpoint", default=None, metavar="FILE",
                        help="save the whole training state here after every epoch and on Ctrl-C "
                             "(default OUT/checkpoint.npz)")
@@ -68,7 +70,7 @@ def _train(args, checkpoint_path):
     print()
     progress = args.progress
     if progress == "auto":
-        progress = "bar" if sys.stderr.isatty() else "epochs"
+        progress = "bar" if is_terminal(sys.stdout) and is_terminal(sys.stderr) else "epochs"
     result = train_project(config, progress=True if progress == "bar" else "epochs", data=data,
                            checkpoint=checkpoint_path, resume=checkpoint)
     files = write_outputs(result, args.out, report=not args.no_report)
