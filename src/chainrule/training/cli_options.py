@@ -1,10 +1,13 @@
 """Command-line options shared by ``chainrule train`` and ``chainrule compare``, and their translation into a
-``ProjectConfig`` (the library does the work; this only reads flags)."""
+``ProjectConfig`` (the library does the work; this only reads flags). Defaults are shown by ``--help`` from the
+parser itself (``chainrule.cli.defaults``): help texts do not spell them out."""
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
+from ..cli.defaults import none_means
+from ..data import default_data_dir
 from ..errors import ConfigError
 from .optimizers import OPTIMIZERS
-from .project import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig
+from .project import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig, format_digits
 from .schedules import SCHEDULES
 
 
@@ -17,49 +20,56 @@ def int_list(text):
 
 def add_data_options(parser):
     group = parser.add_argument_group("data")
-    group.add_argument("--digits", default=None, help="classes to learn: 0-4 (default), 0-9, or a list like 3,5,8")
+    group.add_argument("--digits", default=format_digits(ProjectConfig().digits),
+                       help="classes to learn: a range like 0-4 or 0-9, or a list like 3,5,8")
     group.add_argument("--source", default="auto",
-                       help="auto (full MNIST if downloaded, else the shipped sample; default), sample, full, "
+                       help="auto (full MNIST if downloaded, else the shipped sample), sample, full, "
                             "a folder of IDX files, or an .npz with images/labels")
-    group.add_argument("--data-dir", default=None, help="where the downloaded full set lives")
+    none_means(group.add_argument("--data-dir", default=None, help="where the downloaded full set lives"),
+               f"$CHAINRULE_DATA_DIR, else the platform's cache folder: here {default_data_dir()}")
     group.add_argument("--test-fraction", type=float, default=0.2,
-                       help="share held out for testing when the data has no official split (default 0.2)")
-    group.add_argument("--split-seed", type=int, default=0, help="seed of the train/test split (default 0)")
-    group.add_argument("--max-train", type=int, default=None, help="use only the first N training examples")
+                       help="share held out for testing when the data has no official split")
+    group.add_argument("--split-seed", type=int, default=0, help="seed of the train/test split")
+    none_means(group.add_argument("--max-train", type=int, default=None, help="use only the first N training examples"),
+               "all of them")
 
 
 def add_model_options(parser, layers=True):
     group = parser.add_argument_group("network")
     if layers:
-        group.add_argument("--layers", default=None,
-                           help="all layer sizes, e.g. 784,128,64,10 (first 784, last = number of digits)")
-        group.add_argument("--hidden", default="64", help="hidden layer sizes, e.g. 64 (default) or 128,64")
+        none_means(group.add_argument("--layers", default=None,
+                                      help="all layer sizes, e.g. 784,128,64,10 (first 784, last = number of digits)"),
+                   "784, the --hidden sizes, one output per digit")
+        group.add_argument("--hidden", default="64", help="hidden layer sizes, e.g. 64 or 128,64")
     group.add_argument("--activation", default="sigmoid", choices=[a for a in ACTIVATIONS if a != "softmax"],
-                       help="hidden-layer activation (default sigmoid, the guide's)")
-    group.add_argument("--dtype", default="float64", choices=["float64", "float32"])
+                       help="hidden-layer activation")
+    group.add_argument("--dtype", default="float64", choices=["float64", "float32"],
+                       help="floating-point type of the weights and the data")
 
 
 def add_fit_options(parser, loss=True):
     group = parser.add_argument_group("training")
     if loss:
         group.add_argument("--loss", default="mse", choices=list(LOSSES),
-                           help="mse (the guide's, default), cross_entropy (sigmoid outputs) or "
+                                    help="mse (the guide's), cross_entropy (sigmoid outputs) or "
                                 "softmax_cross_entropy (softmax over the digits)")
-    group.add_argument("--optimizer", default="sgd", choices=list(OPTIMIZERS))
-    group.add_argument("--learning-rate", "--lr", type=float, default=None,
-                       help="default: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LEARNING_RATES.items()))
+    group.add_argument("--optimizer", default="sgd", choices=list(OPTIMIZERS), help="how the gradient updates the weights")
+    none_means(group.add_argument("--learning-rate", "--lr", type=float, default=None, help="step size"),
+               "by --optimizer: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LEARNING_RATES.items()))
     group.add_argument("--schedule", default="constant", choices=list(SCHEDULES),
-                       help="learning-rate schedule per epoch: constant (default), step (halve every third "
-                            "of the run), cosine (down to 0)")
-    group.add_argument("--epochs", type=int, default=None, help=f"passes over the training set (default {DEFAULT_EPOCHS})")
-    group.add_argument("--batch-size", type=int, default=32)
-    group.add_argument("--seed", type=int, default=42, help="network weights and shuffling (default 42, the guide's)")
-    group.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty on the weights (default 0)")
-    group.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
-                       help="stop when the validation loss has not improved for PATIENCE epochs and restore "
-                            "the best weights (a validation split is carved from the training data)")
+                       help="learning-rate schedule per epoch: constant, step (halve every third of the run), "
+                            "cosine (down to 0)")
+    none_means(group.add_argument("--epochs", type=int, default=None, help="passes over the training set"),
+               f"{DEFAULT_EPOCHS}; with --resume, the checkpoint's")
+    group.add_argument("--batch-size", type=int, default=32, help="examples per gradient step")
+    group.add_argument("--seed", type=int, default=42, help="seed of the network weights and the shuffling")
+    group.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty on the weights")
+    none_means(group.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
+                                  help="stop when the validation loss has not improved for PATIENCE epochs and "
+                                       "restore the best weights (a validation split is carved from the training "
+                                       "data)"), "off")
     group.add_argument("--validation-fraction", type=float, default=0.1,
-                       help="share of the training data used for validation with --early-stopping (default 0.1)")
+                       help="share of the training data used for validation with --early-stopping")
 
 
 def config_from_args(args, **overrides):
@@ -72,8 +82,7 @@ def config_from_args(args, **overrides):
         dtype=args.dtype, max_train=args.max_train)
     if getattr(args, "loss", None):
         settings["loss"] = args.loss
-    if args.digits is not None:
-        settings["digits"] = args.digits
+    settings["digits"] = args.digits
     if args.epochs is not None:
         settings["epochs"] = args.epochs
     settings.update(overrides)

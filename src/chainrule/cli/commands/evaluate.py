@@ -1,6 +1,8 @@
 """``chainrule evaluate MODEL``: accuracy overall and per class, confusion-matrix PNG, misclassified digits."""
 from ...training.inference import evaluate_model
 from ...training.project import GUIDE_TARGET
+from ...data import default_data_dir
+from ..defaults import none_means
 
 
 def register(subparsers):
@@ -9,10 +11,12 @@ def register(subparsers):
         description="Evaluate a model saved by `chainrule train` on the held-out test set it was trained "
                     "against (rebuilt from the settings stored in the model file), or on other data.")
     parser.add_argument("model", help="a model file (.npz) written by chainrule train")
-    parser.add_argument("--source", default=None,
-                        help="evaluate on other data: sample, full, a folder of IDX files or an .npz")
-    parser.add_argument("--data-dir", default=None, help="where the downloaded full set lives")
-    parser.add_argument("--out", default=None, help="folder for the PNGs (default: the model's folder)")
+    none_means(parser.add_argument("--source", default=None,
+                                   help="evaluate on other data: sample, full, a folder of IDX files or an .npz"),
+               "the model's own data, on the test split it was trained against")
+    none_means(parser.add_argument("--data-dir", default=None, help="where the downloaded full set lives"),
+               f"$CHAINRULE_DATA_DIR, else the platform's cache folder: here {default_data_dir()}")
+    none_means(parser.add_argument("--out", default=None, help="folder for the PNGs"), "the model's folder")
     parser.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ import sys
 from ...errors import ConfigError
 from ...files import run_lock
 from ...terminal import is_terminal
+from ..defaults import none_means
 from ...training.checkpoint import load_checkpoint
 from ...training.project import (ProjectConfig, check_outputs, header_lines, prepare_data, build_network,
                                  summary_lines, train_project, write_outputs)
@@ -21,14 +22,14 @@ def register(subparsers):
     add_model_options(parser)
     add_fit_options(parser)
     group = parser.add_argument_group("output")
-    group.add_argument("--out", default="runs/train", help="output folder (default runs/train)")
+    group.add_argument("--out", default="runs/train", help="output folder")
     group.add_argument("--no-report", action="store_true", help="skip the HTML report")
     group.add_argument("--progress", choices=["auto", "bar", "epochs"], default="auto",
                        help="per-batch progress bar (bar: drawn only when stderr is a terminal), epoch lines only "
                             "(epochs), or the bar when both stdout and stderr are a terminal (auto)")
-    group.add_argument("--checkpoint", default=None, metavar="FILE",
-                       help="save the whole training state here after every epoch and on Ctrl-C "
-                            "(default OUT/checkpoint.npz)")
+    none_means(group.add_argument("--checkpoint", default=None, metavar="FILE",
+                                  help="save the whole training state here after every epoch and on Ctrl-C"),
+               "OUT/checkpoint.npz")
     group.add_argument("--no-checkpoint", action="store_true", help="write no checkpoint")
     group.add_argument("--resume", default=None, metavar="CHECKPOINT",
                        help="continue an interrupted run from its checkpoint, with its settings (only --epochs "
