@@ -13,17 +13,24 @@ from .plots import (confusion_figure, curves_figure, figure_png_bytes, grad_norm
 
 MAX_MISCLASSIFIED = 32
 
+# Laid out for the device's width (the viewport meta): on a phone (390 px) the text stays at 16 px, pictures
+# shrink to the column, long values wrap and a table wider than the screen scrolls inside its own box, so the
+# page itself never scrolls sideways (tests/training/test_training_report_browser.py).
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
-       color: #222; padding: 0 1em; }
+       color: #222; padding: 0 1em; line-height: 1.4; overflow-wrap: anywhere; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
 .summary { font-size: 1.15em; } .passed { color: #1a7f37; font-weight: bold; } .failed { color: #b3261e; font-weight: bold; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; }
-table { border-collapse: collapse; margin: 0.5em 0; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+.table { max-width: 100%; overflow-x: auto; margin: 0.5em 0; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+td.key { overflow-wrap: normal; }
 th { background: #f5f5f5; } td.key { text-align: left; font-family: monospace; }
 .finding { border-left: 4px solid #e0a800; background: #fff8e1; padding: 0.5em 1em; margin: 0.5em 0; }
 .finding.error { border-color: #b3261e; background: #fdecea; } .finding.info { border-color: #1a73e8; background: #e8f0fe; }
 .muted { color: #666; }
+@media (max-width: 600px) { body { margin: 1em auto; padding: 0 0.75em; } h1 { font-size: 1.5em; }
+  .summary { font-size: 1.05em; } td, th { padding: 3px 5px; } }
 """
 
 # Marks the page once every picture has decoded, so a headless browser test can see it in the DOM.
@@ -45,14 +52,14 @@ def _img(figure, alt, element_id):
 
 
 def _table(rows, header=None):
-    out = ["<table>"]
+    out = ['<div class="table"><table>']
     if header:
         out.append("<tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>")
     for row in rows:
         cells = [f'<td class="key">{html.escape(str(row[0]))}</td>'] + \
                 [f"<td>{html.escape(str(c))}</td>" for c in row[1:]]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     return "\n".join(out)
 
 
@@ -144,6 +151,7 @@ def build_report(result, title=None):
 {_table(settings_rows, ["setting", "value"])}
 """
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{STYLE}</style><script>{SCRIPT}</script></head>"
             f"<body>{body}</body></html>\n")
 
