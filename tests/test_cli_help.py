@@ -89,7 +89,7 @@ def test_the_shown_default_is_what_the_command_runs():
         config = config_from_args(parser.parse_args([name]))
         assert (config.digits, config.epochs) == (digits, epochs)
         text = subcommands[(name,)].format_help()
-        assert "(default: 0-4)" in " ".join(text.split()) if name == "train" else "(default: 0-9)" in text
+        assert f"(default: {'0-4' if name == 'train' else '0-9'})" in " ".join(text.split())
         assert f"passes over the training set (default: {epochs}" in " ".join(text.split())
         for option, value in (("--dtype", "float64"), ("--optimizer", "sgd"), ("--batch-size", "32"),
                               ("--seed", "42"), ("--split-seed", "0")):

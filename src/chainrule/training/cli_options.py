@@ -21,7 +21,8 @@ def int_list(text):
 def add_data_options(parser):
     group = parser.add_argument_group("data")
     group.add_argument("--digits", default=format_digits(ProjectConfig().digits),
-                       help="classes to learn: a range like 0-4 or 0-9, or a list like 3,5,8")
+                       help="classes to learn (label values, digits or not): a range like 0-4 or 0-9, or a list "
+                            "like 3,5,8")
     group.add_argument("--source", default="auto",
                        help="auto (full MNIST if downloaded, else the shipped sample), sample, full, "
                             "a folder of IDX files, or an .npz with images/labels")
@@ -32,6 +33,10 @@ def add_data_options(parser):
     group.add_argument("--split-seed", type=int, default=0, help="seed of the train/test split")
     none_means(group.add_argument("--max-train", type=int, default=None, help="use only the first N training examples"),
                "all of them")
+    none_means(group.add_argument("--class-names", default=None, metavar="NAMES",
+                                  help="names of the classes, comma-separated, e.g. for Fashion-MNIST "
+                                       "T-shirt,Trouser,Pullover,...: one per class learned, or one per label "
+                                       "value from 0; stored in the model"), "the class numbers")
 
 
 def add_model_options(parser, layers=True):
@@ -79,7 +84,7 @@ def config_from_args(args, **overrides):
         schedule=args.schedule, batch_size=args.batch_size, seed=args.seed, split_seed=args.split_seed,
         test_fraction=args.test_fraction, weight_decay=args.weight_decay, early_stopping=args.early_stopping,
         validation_fraction=args.validation_fraction, source=args.source, data_dir=args.data_dir,
-        dtype=args.dtype, max_train=args.max_train)
+        dtype=args.dtype, max_train=args.max_train, class_names=args.class_names)
     if getattr(args, "loss", None):
         settings["loss"] = args.loss
     settings["digits"] = args.digits

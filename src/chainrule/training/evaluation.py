@@ -44,11 +44,12 @@ class Evaluation:
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")]
 
     def per_class_table(self):
-        lines = [f"{'class':>5}  {'examples':>8}  {'correct':>7}  {'accuracy':>8}"]
+        width = max([5, *(len(str(name)) for name in self.class_names)])
+        lines = [f"{'class':>{width}}  {'examples':>8}  {'correct':>7}  {'accuracy':>8}"]
         for i, name in enumerate(self.class_names):
             total, correct = int(self.confusion[i].sum()), int(self.confusion[i, i])
             acc = "-" if total == 0 else f"{100 * self.per_class[i]:.1f}%"
-            lines.append(f"{str(name):>5}  {total:>8}  {correct:>7}  {acc:>8}")
+            lines.append(f"{str(name):>{width}}  {total:>8}  {correct:>7}  {acc:>8}")
         return "\n".join(lines)
 
     def to_dict(self):

@@ -94,16 +94,17 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .project import GUIDE_TARGET, format_digits
+    from .project import GUIDE_TARGET, data_title
 
     h, ev, config = result.history, result.evaluation, result.config
-    title = title or f"chainrule training report: MNIST digits {format_digits(config.digits)}"
+    noun = result.data.noun
+    title = title or f"chainrule training report: {data_title(config, result.data)}"
     passed = result.test_accuracy > GUIDE_TARGET
     wrong = ev.misclassified[:MAX_MISCLASSIFIED]
     names = [str(c) for c in ev.class_names]
     misclassified = misclassified_figure(result.data.X_test[wrong], [names[i] for i in ev.labels[wrong]],
                                          [names[i] for i in ev.predicted[wrong]], ev.confidence[wrong],
-                                         n_total=len(ev.misclassified))
+                                         n_total=len(ev.misclassified), noun=noun)
     per_class_rows = [(names[i], int(ev.confusion[i].sum()), int(ev.confusion[i, i]),
                        "-" if np.isnan(ev.per_class[i]) else f"{100 * ev.per_class[i]:.1f}%")
                       for i in range(len(names))]
@@ -118,10 +119,10 @@ def build_report(result, title=None):
     settings_rows = [(k, _format(v)) for k, v in config.to_dict().items()]
     settings_rows += [(f"fit.{k}", _format(v)) for k, v in h.settings.items() if k not in config.to_dict()]
     settings_rows += [(f"file.{k}", v) for k, v in sorted(result.files.items()) if k != "report"]
+    verdict = (f': <span class="{"passed" if passed else "failed"}">{"PASSED" if passed else "NOT YET"}</span> '
+               f"(the guide's target is &gt;{100 * GUIDE_TARGET:.0f}%)" if result.guide_project else "")
     summary = (f'<p class="summary">Final test accuracy <strong id="test-accuracy">{100 * result.test_accuracy:.1f}%'
-               f'</strong> on {len(ev.labels):,} held-out digits: '
-               f'<span class="{"passed" if passed else "failed"}">{"PASSED" if passed else "NOT YET"}</span> '
-               f"(the guide's target is &gt;{100 * GUIDE_TARGET:.0f}%). "
+               f'</strong> on {len(ev.labels):,} held-out {noun}{verdict}. '
                f"{h.epochs} epochs in {result.seconds:.1f} s.</p>")
     if h.stop_reason:
         summary += f"<p>Stopped early: {html.escape(h.stop_reason)}.</p>"
@@ -133,16 +134,16 @@ def build_report(result, title=None):
 {html.escape(result.data.split)}</p>
 {summary}
 <h2 id="curves">Loss and accuracy</h2>
-{_img(curves_figure(h, f"MNIST {format_digits(config.digits)}"), "loss and accuracy curves", "curves-img")}
+{_img(curves_figure(h, data_title(config, result.data)), "loss and accuracy curves", "curves-img")}
 <h2 id="diagnostics">Diagnostics</h2>
 {findings}
 <h2 id="confusion">Confusion matrix</h2>
 {_img(confusion_figure(ev.confusion, names), "confusion matrix", "confusion-img")}
 {_table(per_class_rows, ["class", "test examples", "correct", "accuracy"])}
-<h2 id="misclassified">Misclassified digits</h2>
-<p>{int(np.sum(ev.predicted != ev.labels))} of {len(ev.labels):,} test digits are misclassified; the
+<h2 id="misclassified">Misclassified {noun}</h2>
+<p>{int(np.sum(ev.predicted != ev.labels))} of {len(ev.labels):,} test {noun} are misclassified; the
 {len(wrong)} most confident mistakes:</p>
-{_img(misclassified, "misclassified digits", "misclassified-img")}
+{_img(misclassified, f"misclassified {noun}", "misclassified-img")}
 <h2 id="gradients">Gradient norms per layer</h2>
 {_img(grad_norms_figure(h), "gradient norms per layer", "gradnorms-img")}
 <h2 id="epochs">Epoch by epoch</h2>
