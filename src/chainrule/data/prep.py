@@ -3,13 +3,15 @@
 Wherever labels go in, class numbers (N,) and one-hot rows (N, n_classes) are both accepted.
 """
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
+from .._typing import ArrayLike, DTypeLike
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
-def as_class_numbers(labels, name="labels"):
+def as_class_numbers(labels: ArrayLike, name: str = "labels") -> np.ndarray:
     """Class numbers (N,) int64 from class numbers or one-hot rows (N, n_classes)."""
     labels = np.asarray(labels)
     if labels.ndim == 2:
@@ -28,7 +30,7 @@ def as_class_numbers(labels, name="labels"):
     return labels.astype(np.int64)
 
 
-def select_classes(images, labels, classes):
+def select_classes(images: ArrayLike, labels: ArrayLike, classes: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
     """Keep the examples whose class is in ``classes`` (e.g. range(5) for digits 0-4).
 
     Labels are renumbered to their position in ``classes`` (so classes=[3, 8] gives labels 0
@@ -53,7 +55,7 @@ def select_classes(images, labels, classes):
     return images[keep], position[keep].astype(out_dtype)
 
 
-def flatten_and_scale(images, dtype=np.float64):
+def flatten_and_scale(images: ArrayLike, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Grey levels 0-255, shape (N, 28, 28) or (N, 784) -> (N, 784) floats in [0, 1] (divided by 255)."""
     images = np.asarray(images)
     if images.ndim < 2:
@@ -72,7 +74,7 @@ def flatten_and_scale(images, dtype=np.float64):
     return flat
 
 
-def one_hot(labels, n_classes=None, dtype=np.float64):
+def one_hot(labels: ArrayLike, n_classes: int | None = None, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Class numbers (N,) -> one-hot rows (N, n_classes); one-hot input is checked and returned as ``dtype``."""
     numbers = as_class_numbers(labels)
     width = np.asarray(labels).shape[1] if np.asarray(labels).ndim == 2 else None
@@ -90,7 +92,8 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
     return np.eye(n_classes, dtype=dtype)[numbers]
 
 
-def train_test_split(X, y, test_fraction=0.2, seed=0):
+def train_test_split(X: ArrayLike, y: ArrayLike, test_fraction: float = 0.2,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle with its own seeded generator (no global RNG), then split.
 
     Returns ``X_train, X_test, y_train, y_test`` (scikit-learn's order); ``y`` may be class

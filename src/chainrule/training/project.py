@@ -94,7 +94,7 @@ class ProjectConfig:
     activation: str = "sigmoid"
     loss: str = "mse"
     optimizer: str = "sgd"
-    learning_rate: float = None          # None: DEFAULT_LEARNING_RATES[optimizer]
+    learning_rate: float | None = None          # None: DEFAULT_LEARNING_RATES[optimizer]
     schedule: str = "constant"
     epochs: int = DEFAULT_EPOCHS
     batch_size: int = 32
@@ -102,13 +102,13 @@ class ProjectConfig:
     split_seed: int = 0                   # the train/test split
     test_fraction: float = 0.2
     weight_decay: float = 0.0
-    early_stopping: int = None            # patience in epochs; None: off
+    early_stopping: int | None = None            # patience in epochs; None: off
     validation_fraction: float = 0.1      # carved from the training part when early stopping is on
     source: str = "auto"
-    data_dir: str = None
+    data_dir: str | None = None
     dtype: str = "float64"
-    max_train: int = None                 # use only the first N training examples (quick experiments)
-    class_names: list = None              # a name per class of ``digits`` (e.g. Fashion-MNIST's); None: the numbers
+    max_train: int | None = None                 # use only the first N training examples (quick experiments)
+    class_names: list | None = None              # a name per class of ``digits`` (e.g. Fashion-MNIST's); None: the numbers
 
     def __post_init__(self):
         self.digits = parse_digits(self.digits)
@@ -155,8 +155,8 @@ class ProjectData:
     labels_train: np.ndarray
     X_test: np.ndarray
     labels_test: np.ndarray
-    X_val: np.ndarray = None
-    labels_val: np.ndarray = None
+    X_val: np.ndarray | None = None
+    labels_val: np.ndarray | None = None
     source: str = ""
     description: str = ""
     split: str = ""

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..._typing import ArrayLike
 from ...core.network import Network
 from ...core.threads import blas_threads
 from ...errors import ConfigError, TrainingDiverged
@@ -299,7 +300,7 @@ class _ChainruleMLP(BaseEstimator):
         if self.verbose:
             print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "_ChainruleMLP":
         """Train on ``X`` (n_samples, n_features) and ``y`` for up to ``max_iter`` epochs; ``sample_weight``
         weighs each sample's loss (``sum(w_i * l_i) / sum(w_i)`` in every batch)."""
         return self._fit(X, y, incremental=False, sample_weight=sample_weight)

@@ -1,6 +1,7 @@
 """``ChainruleClassifier`` and ``ChainruleRegressor``: their hyperparameters, targets, losses and predictions."""
 import numpy as np
 
+from ..._typing import ArrayLike
 from ...core.activations import softmax
 from .base import _DTYPES, _ChainruleMLP
 
@@ -85,7 +86,8 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
     def _output_activation(self):
         return "sigmoid" if self.out_activation_ == "logistic" else "identity"
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None,
+                    sample_weight: ArrayLike | None = None) -> "ChainruleClassifier":
         """One epoch over ``(X, y)``, continuing from the current weights and optimizer state.
 
         The first call needs ``classes``: every class that any call will see (as in ``MLPClassifier``);
@@ -100,7 +102,7 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
                              f"{self.classes_.tolist()} from the first partial_fit call")
         return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities, (n_samples, n_classes): the softmax of the outputs; for two classes
         ``[1 - p, p]`` of the logistic output; per-label sigmoids for multilabel y."""
         output = self._forward(X)
@@ -110,10 +112,10 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
             return np.hstack([1 - output, output])
         return softmax(output)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class of each row (for multilabel y, the 0/1 labels with probability > 0.5)."""
         output = self._forward(X)
         if self._multilabel:
@@ -169,12 +171,12 @@ class ChainruleRegressor(RegressorMixin, _ChainruleMLP):
                              f"with {self.network_.layer_sizes[-1]}")
         return Y.astype(_DTYPES[self.dtype])
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> "ChainruleRegressor":
         """One epoch over ``(X, y)``, continuing from the current weights and optimizer state.
         ``max_iter`` and ``early_stopping`` apply to ``fit`` only."""
         return self._fit(X, y, incremental=True, sample_weight=sample_weight)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted targets: (n_samples,) if fitted on a 1-D y, else (n_samples, n_targets)."""
         output = self._forward(X)
         return output.ravel() if self._y_1d else output

@@ -59,7 +59,7 @@ class AdamSolver(Adam):
         super().__init__(beta1=beta_1, beta2=beta_2, eps=epsilon)
         self.learning_rate = float(learning_rate_init)
 
-    def step(self, params, grads):  # type: ignore[override]
+    def step(self, params, grads):
         super().step(params, grads, self.learning_rate)
 
     def epoch_ends(self, samples_seen):
