@@ -130,3 +130,13 @@ def test_class_names_one_per_class_or_one_per_label():
     for bad, message in (("a,b,c", "3 class names for 2 classes 3,5"), ("a,a", "distinct"), ("a,", "not empty")):
         with pytest.raises(ConfigError, match=message):
             parse_class_names(bad, [3, 5])
+
+
+def test_compare_on_other_data_names_it(trained):
+    folder, _ = trained
+    code, text = run(["compare", "--source", str(folder / "strokes.npz"), "--digits", "0-2", "--arch", "784,8,3",
+                      "--loss", "mse", "--loss", "softmax_cross_entropy", "--epochs", "2", "--out",
+                      str(folder / "compare")])
+    assert code == 0
+    assert text.startswith("Comparing 2 runs on strokes.npz: classes 0-2: 2 epochs each")
+    assert "MNIST" not in text and "digit" not in text

@@ -1,4 +1,6 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
+import os
+
 from ...files import check_output_folder, run_lock
 from ..defaults import none_means
 from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
@@ -41,7 +43,9 @@ def _compare(args):
     base = config_from_args(args)
     archs = [int_list(a) for a in (args.arch or DEFAULT_ARCHS)]
     configs = variants(base, archs, args.loss or DEFAULT_LOSSES)
-    print(f"Comparing {len(configs)} runs on MNIST digits {args.digits}: {base.epochs} epochs each, "
+    what = (f"MNIST digits {args.digits}" if base.source in ("auto", "sample", "full") else
+            f"{os.path.basename(os.path.normpath(base.source))}: classes {args.digits}")
+    print(f"Comparing {len(configs)} runs on {what}: {base.epochs} epochs each, "
           f"{base.optimizer} with learning rate {base.learning_rate:g}, batch {base.batch_size}, seed {base.seed}")
     print(f"{'run':<40} {'train loss':>10} {'test acc':>9} {'seconds':>8}")
 
