@@ -79,7 +79,7 @@ def test_train_says_images_and_classes_and_no_guide_target(trained):
     assert net.metadata["class_names"] == NAMES and net.metadata["classes"] == [0, 1, 2]
 
 
-def test_evaluate_on_its_own_data_keeps_its_held_out_split(trained):
+def test_evaluate_on_its_own_data_keeps_its_held_out_split(trained, monkeypatch):
     folder, _ = trained
     code, text = run(["evaluate", str(folder / "run" / "model.npz")])
     assert code == 0
@@ -87,9 +87,12 @@ def test_evaluate_on_its_own_data_keeps_its_held_out_split(trained):
     rows = [line.split() for line in text.splitlines() if line.strip().split(" ")[0] in NAMES]
     assert [r[0] for r in rows] == NAMES and sum(int(r[1]) for r in rows) == 120
     assert "guide's target" not in text
-    # naming its own source explicitly is the same
+    # naming its own source explicitly is the same, also by another path to it and from another folder
     code, again = run(["evaluate", str(folder / "run" / "model.npz"), "--source", str(folder / "strokes.npz")])
     assert again.split("\n", 2)[1] == text.split("\n", 2)[1]
+    monkeypatch.chdir(folder / "run")
+    code, relative = run(["evaluate", "model.npz", "--source", "../strokes.npz"])
+    assert code == 0 and "120 test images (seeded split" in relative and "the model's own test set" in relative
 
 
 def test_evaluate_on_other_data_takes_all_of_it(trained):

@@ -265,8 +265,10 @@ def train_project(config, progress=False, callbacks=(), data=None, checkpoint=No
 
 
 def model_metadata(result):
+    # the source as a keyword ("auto" resolved to what it used) or an absolute path, so that evaluate finds the
+    # same data, and knows it for the model's own, from any folder
     config = replace(result.config, source=result.data.source if result.data.source in ("sample", "full")
-                     else result.config.source)
+                     else os.path.abspath(result.config.source))
     return {"project": "mnist", "classes": config.digits, "class_names": class_labels(config),
             "config": config.to_dict(),
             "data": result.data.description, "split": result.data.split,
