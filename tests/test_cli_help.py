@@ -7,8 +7,8 @@ import pytest
 
 from chainrule.cli.defaults import format_default, shown_default
 from chainrule.cli.main import build_parser
-from chainrule.training.cli_options import config_from_args
-from chainrule.training.project import DEFAULT_EPOCHS
+from chainrule.project.cli_options import config_from_args
+from chainrule.project.settings import DEFAULT_EPOCHS
 
 
 def commands(parser=None, prefix=()):

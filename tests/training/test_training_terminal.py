@@ -10,7 +10,8 @@ import pytest
 from chainrule import Network
 from chainrule.training import ProgressBar, fit
 from chainrule.training.callbacks import EpochLogger
-from chainrule.training.project import ProjectConfig, mse_step_note
+from chainrule.project.run import mse_step_note
+from chainrule.project.settings import ProjectConfig
 from fake_terminal import Screen
 
 

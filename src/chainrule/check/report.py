@@ -10,7 +10,7 @@ import re
 import textwrap
 
 from .judges.common import number
-from .result import PASS
+from .status import PASS
 
 WIDTH = 110
 NBSP = "\u00a0"

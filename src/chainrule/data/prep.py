@@ -8,26 +8,27 @@ from collections.abc import Iterable
 import numpy as np
 
 from .._typing import ArrayLike, DTypeLike
+from ..core.validation import check_seed, numeric_array, one_hot_matrix
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
 def as_class_numbers(labels: ArrayLike, name: str = "labels") -> np.ndarray:
     """Class numbers (N,) int64 from class numbers or one-hot rows (N, n_classes)."""
-    labels = np.asarray(labels)
-    if labels.ndim == 2:
-        ones = labels == 1
-        if not np.all(ones | (labels == 0)) or not np.all(ones.sum(axis=1) == 1):
-            bad = int(np.argmax(~(np.all(ones | (labels == 0), axis=1) & (ones.sum(axis=1) == 1))))
+    array = numeric_array(labels, name)
+    if array.ndim == 2:
+        ones = array == 1
+        if not np.all(ones | (array == 0)) or not np.all(ones.sum(axis=1) == 1):
+            bad = int(np.argmax(~(np.all(ones | (array == 0), axis=1) & (ones.sum(axis=1) == 1))))
             raise InputValueError(f"{name} is 2-D, so it must be one-hot (exactly one 1 per row, zeros "
-                                  f"elsewhere); row {bad} is {labels[bad].tolist()}")
+                                  f"elsewhere); row {bad} is {array[bad].tolist()}")
         return ones.argmax(axis=1).astype(np.int64)
-    if labels.ndim != 1:
-        raise ShapeError(f"{name} must be class numbers (N,) or one-hot rows (N, n_classes), got shape {labels.shape}")
-    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or np.all(labels == np.round(labels))):
-        raise InputValueError(f"{name} must be whole class numbers, got {labels.dtype} values like {labels[:3].tolist()}")
-    if labels.size and labels.min() < 0:
-        raise InputValueError(f"{name} must be class numbers >= 0, found {labels.min()}")
-    return labels.astype(np.int64)
+    if array.ndim != 1:
+        raise ShapeError(f"{name} must be class numbers (N,) or one-hot rows (N, n_classes), got shape {array.shape}")
+    if array.size and not (np.issubdtype(array.dtype, np.integer) or np.all(array == np.round(array))):
+        raise InputValueError(f"{name} must be whole class numbers, got {array.dtype} values like {array[:3].tolist()}")
+    if array.size and array.min() < 0:
+        raise InputValueError(f"{name} must be class numbers >= 0, found {array.min()}")
+    return array.astype(np.int64)
 
 
 def select_classes(images: ArrayLike, labels: ArrayLike, classes: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -45,12 +46,15 @@ def select_classes(images: ArrayLike, labels: ArrayLike, classes: Iterable[int])
     classes = [int(c) for c in classes]
     if not classes or len(set(classes)) != len(classes):
         raise ConfigError(f"classes must be distinct class numbers, got {classes}")
-    lookup = np.full(max(max(classes), int(numbers.max(initial=0))) + 1, -1, dtype=np.int64)
-    lookup[classes] = np.arange(len(classes))
-    position = lookup[numbers]
+    # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
+    # largest class number (classes=[10**12] would make one of 8 TB)
+    order = np.argsort(classes)
+    sorted_classes = np.asarray(classes, dtype=np.int64)[order]
+    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(classes) - 1)
+    position = np.where(sorted_classes[at] == numbers, order[at], -1)
     keep = position >= 0
     if raw_labels.ndim == 2:
-        return images[keep], np.eye(len(classes), dtype=raw_labels.dtype)[position[keep]]
+        return images[keep], one_hot_matrix(position[keep], len(classes), raw_labels.dtype)
     out_dtype = raw_labels.dtype if np.issubdtype(raw_labels.dtype, np.integer) else np.int64
     return images[keep], position[keep].astype(out_dtype)
 
@@ -89,7 +93,7 @@ def one_hot(labels: ArrayLike, n_classes: int | None = None, dtype: DTypeLike = 
         where = int(np.argmax(numbers >= n_classes))
         raise InputValueError(f"labels[{where}] is {numbers[where]}, outside 0..{n_classes - 1} for n_classes="
                               f"{n_classes} (choose the classes first with select_classes)")
-    return np.eye(n_classes, dtype=dtype)[numbers]
+    return one_hot_matrix(numbers, n_classes, dtype)
 
 
 def train_test_split(X: ArrayLike, y: ArrayLike, test_fraction: float = 0.2,
@@ -108,6 +112,6 @@ def train_test_split(X: ArrayLike, y: ArrayLike, test_fraction: float = 0.2,
     if n_test == 0 or n_test == len(X):
         raise ConfigError(f"test_fraction={test_fraction} of {len(X)} examples leaves "
                           f"{'no test' if n_test == 0 else 'no training'} examples")
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = np.random.default_rng(check_seed(seed)).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -7,16 +7,17 @@ import numpy as np
 from .._typing import ArrayLike
 from ..core.network import Network
 from ..core.validation import as_float_array
+from ..data.prep import as_class_numbers
 from ..errors import ConfigError, InputValueError, ShapeError
-from .metrics import EVAL_CHUNK, confusion_matrix, per_class_accuracy, predicted_classes
+from .metrics import confusion_matrix, eval_chunk, per_class_accuracy, predicted_classes
 
 
 def class_probabilities(net: Network, X: np.ndarray) -> np.ndarray:
     """Per-class confidence for each row of ``X``: the softmax for softmax cross-entropy networks, else the
     outputs normalised to sum to 1 (sigmoid outputs are scores, not probabilities; the guide's note)."""
-    rows = []
-    for start in range(0, len(X), EVAL_CHUNK):
-        outputs = net.predict_proba(X[start:start + EVAL_CHUNK])
+    rows, chunk = [], eval_chunk(net)
+    for start in range(0, len(X), chunk):
+        outputs = net.predict_proba(X[start:start + chunk])
         if net.loss.name != "softmax_cross_entropy":
             outputs = np.clip(outputs, 0, None)
             if outputs.shape[-1] == 1:
@@ -47,12 +48,11 @@ class Evaluation:
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")]
 
     def per_class_table(self):
-        width = max([5, *(len(str(name)) for name in self.class_names)])
-        lines = [f"{'class':>{width}}  {'examples':>8}  {'correct':>7}  {'accuracy':>8}"]
+        lines = [f"{'class':>5}  {'examples':>8}  {'correct':>7}  {'accuracy':>8}"]
         for i, name in enumerate(self.class_names):
             total, correct = int(self.confusion[i].sum()), int(self.confusion[i, i])
             acc = "-" if total == 0 else f"{100 * self.per_class[i]:.1f}%"
-            lines.append(f"{str(name):>{width}}  {total:>8}  {correct:>7}  {acc:>8}")
+            lines.append(f"{str(name):>5}  {total:>8}  {correct:>7}  {acc:>8}")
         return "\n".join(lines)
 
     def to_dict(self):
@@ -67,7 +67,7 @@ def evaluate(net: Network, X: ArrayLike, labels: ArrayLike,
              class_names: Sequence[object] | None = None) -> Evaluation:
     """Evaluate ``net`` on ``X`` (n, n_in) with integer ``labels`` (class positions 0..k-1)."""
     data = as_float_array(X, "X", net.dtype)
-    codes = np.asarray(labels).astype(np.int64)
+    codes = as_class_numbers(labels)
     if data.ndim != 2 or len(data) != len(codes):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {data.shape}, "
                          f"labels {codes.shape}")
@@ -79,8 +79,10 @@ def evaluate(net: Network, X: ArrayLike, labels: ArrayLike,
     if len(names) != n_classes:
         raise ConfigError(f"class_names has {len(names)} names for a network with {n_classes} classes")
     probabilities = class_probabilities(net, data)
-    predicted = predicted_classes(net.predict_proba(data)) if net.layer_sizes[-1] == 1 else \
-        np.argmax(probabilities, axis=1)
+    chunk = eval_chunk(net)
+    predicted = predicted_classes(np.concatenate([net.predict_proba(data[i:i + chunk])
+                                                  for i in range(0, len(data), chunk)])) \
+        if net.layer_sizes[-1] == 1 else np.argmax(probabilities, axis=1)
     confidence = probabilities[np.arange(len(data)), predicted]
     matrix = confusion_matrix(codes, predicted, n_classes)
     return Evaluation(names, codes, predicted, confidence, float(np.mean(predicted == codes)),

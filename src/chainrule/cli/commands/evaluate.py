@@ -1,7 +1,7 @@
 """``chainrule evaluate MODEL``: accuracy overall and per class, confusion-matrix PNG, misclassified examples."""
-from ...training.inference import ROWS, evaluate_model
-from ...training.project import GUIDE_TARGET
 from ...data import default_data_dir
+from ...project.inference import ROWS, evaluate_model
+from ...project.settings import GUIDE_TARGET
 from ..defaults import none_means
 
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..._typing import ArrayLike
 from ...core.activations import softmax
+from ...core.validation import one_hot_matrix
 from .base import _DTYPES, _ChainruleMLP
 
 # after .base, which says which extra to install when scikit-learn is missing
@@ -76,7 +77,7 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
         codes = np.searchsorted(self.classes_, y)
         if self.out_activation_ == "logistic":          # two classes: one output, the second class's probability
             return (codes == 1).astype(_DTYPES[self.dtype])[:, None]
-        return np.eye(len(self.classes_), dtype=_DTYPES[self.dtype])[codes]
+        return one_hot_matrix(codes, len(self.classes_), _DTYPES[self.dtype], "y")
 
     @property
     def _loss(self):

@@ -12,7 +12,7 @@ from chainrule.cli.main import main
 from chainrule.data import write_idx
 from chainrule.errors import ConfigError
 from chainrule.training import load_model
-from chainrule.training.project import ProjectConfig, parse_class_names
+from chainrule.project.settings import ProjectConfig, parse_class_names
 
 NAMES = ["Bar", "Column", "Cross"]
 

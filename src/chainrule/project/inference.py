@@ -1,17 +1,21 @@
 """Using a saved model: rebuild its test set, evaluate it with pictures, classify an image file."""
 import os
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
+from ..data.mnist import MNIST_IMAGE_SHAPE, MNIST_PIXELS
 from ..errors import ConfigError, DataError, ModelFileError, ShapeError
 from ..limits import check_allocation
 from ..safe_npz import check_readable_file
-from .evaluation import class_probabilities, evaluate
-from .model_io import load_model
+from ..training.evaluation import class_probabilities, evaluate
+from ..training.model_io import load_model
 from .plots import confusion_figure, misclassified_figure, save_figure
 
 N_MISCLASSIFIED = 32
+PIL_SIZE = MNIST_IMAGE_SHAPE[::-1]                      # PIL sizes are (width, height)
+SIZE_TEXT = "x".join(map(str, MNIST_IMAGE_SHAPE))      # "28x28"
 
 
 def model_classes(net):
@@ -42,7 +46,8 @@ def model_test_data(net, source=None, data_dir=None, rows="auto", class_names=No
     ``source``; ``"held-out"``: the test part ``chainrule train`` would hold out of ``source`` (its official test
     split, else the seeded split with the model's test fraction and split seed). Only the model's classes are
     kept, renumbered as in training. ``class_names`` replaces the names stored in the model file."""
-    from .project import ProjectConfig, ProjectData, parse_class_names, prepare_data
+    from .run import ProjectData, prepare_data
+    from .settings import ProjectConfig, parse_class_names
 
     if rows not in ROWS:
         raise ConfigError(f"rows must be one of {', '.join(ROWS)}, got {rows!r}")
@@ -62,10 +67,10 @@ def model_test_data(net, source=None, data_dir=None, rows="auto", class_names=No
         settings["data_dir"] = data_dir
     config = ProjectConfig.from_saved(settings, "the model file")
     if class_names is not None:
-        config.class_names = parse_class_names(class_names, config.digits)
+        config = replace(config, class_names=parse_class_names(class_names, config.digits))
     if config.layer_sizes[0] != net.layer_sizes[0] or len(config.digits) != net.layer_sizes[-1]:
         raise ShapeError(f"the model has {net.layer_sizes[0]} inputs and {net.layer_sizes[-1]} outputs but the "
-                         f"data gives 784 pixels and {len(config.digits)} classes {config.digits}")
+                         f"data gives {MNIST_PIXELS} pixels and {len(config.digits)} classes {config.digits}")
     if rows == "held-out" or (rows == "auto" and own):
         data = prepare_data(config)
         if own:
@@ -98,7 +103,7 @@ def evaluate_model(path, source=None, data_dir=None, out_dir=None, rows="auto", 
     """Load a model, evaluate it (``model_test_data``: on its own test set, or on other data) and write
     ``confusion_matrix.png`` and ``misclassified.png`` (next to the model unless ``out_dir``). Returns
     ``(net, evaluation, data, files)``."""
-    from .project import class_labels
+    from .run import class_labels
 
     net = load_model(path)
     config, data = model_test_data(net, source, data_dir, rows=rows, class_names=class_names)
@@ -133,18 +138,18 @@ def read_digit_image(path, invert="auto"):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)   # the budget below decides
             image = Image.open(path)
         with image:
-            image.draft("L", (28, 28))             # JPEG: decode at the smallest scale >= 28x28
+            image.draft("L", PIL_SIZE)             # JPEG: decode at the smallest scale >= 28x28
             width, height = image.size
             # decoded, PIL keeps up to 4 bytes per pixel (RGB as RGBX, 32-bit modes), plus 1 for the grey copy
             check_allocation(width * height * 5, f"decoding the {width}x{height} {label}", DataError)
             grey = image.convert("L")
-            if grey.size != (28, 28):
-                grey = grey.resize((28, 28), Image.LANCZOS)
+            if grey.size != PIL_SIZE:
+                grey = grey.resize(PIL_SIZE, Image.LANCZOS)
             pixels = np.asarray(grey, dtype=np.float64) / 255.0
     except DataError:
         raise
     except Image.DecompressionBombError as exc:
-        raise DataError(f"cannot read {label} as a digit image: {exc} (a digit needs only 28x28 pixels: scale "
+        raise DataError(f"cannot read {label} as a digit image: {exc} (a digit needs only {SIZE_TEXT} pixels: scale "
                         f"it down first)") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise DataError(f"cannot read {label} as an image: {exc}") from None
@@ -152,13 +157,14 @@ def read_digit_image(path, invert="auto"):
     inverted = bool(border.mean() > 0.5) if invert == "auto" else bool(invert)
     if inverted:
         pixels = 1.0 - pixels
-    return pixels.reshape(784), inverted
+    return pixels.reshape(MNIST_PIXELS), inverted
 
 
 def predict_image(net, path, invert="auto"):
     """Classify an image file: ``(predicted class name, confidence, {class: probability}, inverted)``."""
-    if net.layer_sizes[0] != 784:
-        raise ShapeError(f"the model takes {net.layer_sizes[0]} inputs, not a 28x28 image (784 pixels)")
+    if net.layer_sizes[0] != MNIST_PIXELS:
+        raise ShapeError(f"the model takes {net.layer_sizes[0]} inputs, not a {SIZE_TEXT} image ({MNIST_PIXELS} "
+                         "pixels)")
     x, inverted = read_digit_image(path, invert)
     x = x.astype(net.dtype)
     probabilities = class_probabilities(net, x[None, :])[0]

@@ -1,38 +1,44 @@
 """Command-line options shared by ``chainrule train`` and ``chainrule compare``, and their translation into a
-``ProjectConfig`` (the library does the work; this only reads flags). Defaults are shown by ``--help`` from the
-parser itself (``chainrule.cli.defaults``): help texts do not spell them out."""
+``ProjectConfig`` (the library does the work; this only reads flags). Their defaults are the settings record's
+(``GUIDE_SETTINGS``; ``chainrule compare`` sets its own digits and epochs); ``--epochs`` and ``--learning-rate``
+default to ``None``: ``--resume`` (the checkpoint's epochs) and the optimizer choose. ``--help`` shows every
+default from the parser itself (``chainrule.cli.defaults``): help texts do not spell them out."""
+from dataclasses import replace
+
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
+from ..data.mnist import MNIST_PIXELS
 from ..cli.defaults import none_means
-from ..data import default_data_dir
+from ..data.paths import default_data_dir
 from ..errors import ConfigError
-from .optimizers import OPTIMIZERS
-from .project import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, ProjectConfig, format_digits
-from .schedules import SCHEDULES
+from ..training.optimizers import OPTIMIZERS
+from ..training.schedules import SCHEDULES
+from .settings import DEFAULT_EPOCHS, DEFAULT_LEARNING_RATES, GUIDE_SETTINGS as GUIDE, ProjectConfig, format_digits
 
 
 def int_list(text):
     try:
         return [int(v) for v in text.replace(" ", "").split(",") if v]
     except ValueError:
-        raise ConfigError(f"expected whole numbers separated by commas such as 784,64,5, got {text!r}") from None
+        raise ConfigError(f"expected whole numbers separated by commas such as {_sizes(GUIDE.layer_sizes)}, "
+                          f"got {text!r}") from None
 
 
 def add_data_options(parser):
     group = parser.add_argument_group("data")
-    group.add_argument("--digits", default=format_digits(ProjectConfig().digits),
+    group.add_argument("--digits", default=format_digits(GUIDE.digits),
                        help="classes to learn (label values, digits or not): a range like 0-4 or 0-9, or a list "
                             "like 3,5,8")
-    group.add_argument("--source", default="auto",
+    group.add_argument("--source", default=GUIDE.source,
                        help="auto (full MNIST if downloaded, else the shipped sample), sample, full, "
                             "a folder of IDX files, or an .npz with images/labels")
-    none_means(group.add_argument("--data-dir", default=None, help="where the downloaded full set lives"),
+    none_means(group.add_argument("--data-dir", default=GUIDE.data_dir, help="where the downloaded full set lives"),
                f"$CHAINRULE_DATA_DIR, else the platform's cache folder: here {default_data_dir()}")
-    group.add_argument("--test-fraction", type=float, default=0.2,
+    group.add_argument("--test-fraction", type=float, default=GUIDE.test_fraction,
                        help="share held out for testing when the data has no official split")
-    group.add_argument("--split-seed", type=int, default=0, help="seed of the train/test split")
-    none_means(group.add_argument("--max-train", type=int, default=None, help="use only the first N training examples"),
-               "all of them")
+    group.add_argument("--split-seed", type=int, default=GUIDE.split_seed, help="seed of the train/test split")
+    none_means(group.add_argument("--max-train", type=int, default=GUIDE.max_train,
+                                  help="use only the first N training examples"), "all of them")
     none_means(group.add_argument("--class-names", default=None, metavar="NAMES",
                                   help="names of the classes, comma-separated, e.g. for Fashion-MNIST "
                                        "T-shirt,Trouser,Pullover,...: one per class learned, or one per label "
@@ -43,37 +49,39 @@ def add_model_options(parser, layers=True):
     group = parser.add_argument_group("network")
     if layers:
         none_means(group.add_argument("--layers", default=None,
-                                      help="all layer sizes, e.g. 784,128,64,10 (first 784, last = number of digits)"),
-                   "784, the --hidden sizes, one output per digit")
-        group.add_argument("--hidden", default="64", help="hidden layer sizes, e.g. 64 or 128,64")
-    group.add_argument("--activation", default="sigmoid", choices=[a for a in ACTIVATIONS if a != "softmax"],
+                                      help=f"all layer sizes, e.g. {MNIST_PIXELS},128,64,10 (first {MNIST_PIXELS}, "
+                                           "last = number of digits)"),
+                   f"{MNIST_PIXELS}, the --hidden sizes, one output per digit")
+        group.add_argument("--hidden", default=_sizes(GUIDE.hidden), help="hidden layer sizes, e.g. 64 or 128,64")
+    group.add_argument("--activation", default=GUIDE.activation, choices=[a for a in ACTIVATIONS if a != "softmax"],
                        help="hidden-layer activation")
-    group.add_argument("--dtype", default="float64", choices=["float64", "float32"],
+    group.add_argument("--dtype", default=GUIDE.dtype, choices=["float64", "float32"],
                        help="floating-point type of the weights and the data")
 
 
 def add_fit_options(parser, loss=True):
     group = parser.add_argument_group("training")
     if loss:
-        group.add_argument("--loss", default="mse", choices=list(LOSSES),
-                                    help="mse (the guide's), cross_entropy (sigmoid outputs) or "
+        group.add_argument("--loss", default=GUIDE.loss, choices=list(LOSSES),
+                           help="mse (the guide's), cross_entropy (sigmoid outputs) or "
                                 "softmax_cross_entropy (softmax over the digits)")
-    group.add_argument("--optimizer", default="sgd", choices=list(OPTIMIZERS), help="how the gradient updates the weights")
+    group.add_argument("--optimizer", default=GUIDE.optimizer, choices=list(OPTIMIZERS),
+                       help="how the gradient updates the weights")
     none_means(group.add_argument("--learning-rate", "--lr", type=float, default=None, help="step size"),
                "by --optimizer: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LEARNING_RATES.items()))
-    group.add_argument("--schedule", default="constant", choices=list(SCHEDULES),
+    group.add_argument("--schedule", default=GUIDE.schedule, choices=list(SCHEDULES),
                        help="learning-rate schedule per epoch: constant, step (halve every third of the run), "
                             "cosine (down to 0)")
     none_means(group.add_argument("--epochs", type=int, default=None, help="passes over the training set"),
                f"{DEFAULT_EPOCHS}; with --resume, the checkpoint's")
-    group.add_argument("--batch-size", type=int, default=32, help="examples per gradient step")
-    group.add_argument("--seed", type=int, default=42, help="seed of the network weights and the shuffling")
-    group.add_argument("--weight-decay", type=float, default=0.0, help="L2 penalty on the weights")
-    none_means(group.add_argument("--early-stopping", type=int, default=None, metavar="PATIENCE",
+    group.add_argument("--batch-size", type=int, default=GUIDE.batch_size, help="examples per gradient step")
+    group.add_argument("--seed", type=int, default=GUIDE.seed, help="seed of the network weights and the shuffling")
+    group.add_argument("--weight-decay", type=float, default=GUIDE.weight_decay, help="L2 penalty on the weights")
+    none_means(group.add_argument("--early-stopping", type=int, default=GUIDE.early_stopping, metavar="PATIENCE",
                                   help="stop when the validation loss has not improved for PATIENCE epochs and "
                                        "restore the best weights (a validation split is carved from the training "
                                        "data)"), "off")
-    group.add_argument("--validation-fraction", type=float, default=0.1,
+    group.add_argument("--validation-fraction", type=float, default=GUIDE.validation_fraction,
                        help="share of the training data used for validation with --early-stopping")
 
 
@@ -84,10 +92,9 @@ def config_from_args(args, **overrides):
         schedule=args.schedule, batch_size=args.batch_size, seed=args.seed, split_seed=args.split_seed,
         test_fraction=args.test_fraction, weight_decay=args.weight_decay, early_stopping=args.early_stopping,
         validation_fraction=args.validation_fraction, source=args.source, data_dir=args.data_dir,
-        dtype=args.dtype, max_train=args.max_train, class_names=args.class_names)
+        dtype=args.dtype, max_train=args.max_train, class_names=args.class_names, digits=args.digits)
     if getattr(args, "loss", None):
         settings["loss"] = args.loss
-    settings["digits"] = args.digits
     if args.epochs is not None:
         settings["epochs"] = args.epochs
     settings.update(overrides)
@@ -95,10 +102,14 @@ def config_from_args(args, **overrides):
     layers = getattr(args, "layers", None)
     if layers:
         sizes = int_list(layers)
-        if len(sizes) < 2 or sizes[0] != 784 or sizes[-1] != len(config.digits):
-            raise ConfigError(f"--layers must start with 784 (pixels) and end with {len(config.digits)} "
+        if len(sizes) < 2 or sizes[0] != MNIST_PIXELS or sizes[-1] != len(config.digits):
+            raise ConfigError(f"--layers must start with {MNIST_PIXELS} (pixels) and end with {len(config.digits)} "
                               f"(one output per digit {config.digits}), got {sizes}")
-        config.hidden = sizes[1:-1]
-    elif getattr(args, "hidden", None) is not None:
-        config.hidden = int_list(args.hidden)
+        return replace(config, hidden=sizes[1:-1])
+    if getattr(args, "hidden", None) is not None:
+        return replace(config, hidden=int_list(args.hidden))
     return config
+
+
+def _sizes(sizes):
+    return ",".join(map(str, sizes))

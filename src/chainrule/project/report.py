@@ -9,13 +9,14 @@ import html
 import numpy as np
 
 from ..files import atomic_write_text
+from ..findings import Finding
 from .plots import (confusion_figure, curves_figure, figure_png_bytes, grad_norms_figure, misclassified_figure)
 
 MAX_MISCLASSIFIED = 32
 
 # Laid out for the device's width (the viewport meta): on a phone (390 px) the text stays at 16 px, pictures
 # shrink to the column, long values wrap and a table wider than the screen scrolls inside its own box, so the
-# page itself never scrolls sideways (tests/training/test_training_report_browser.py).
+# page itself never scrolls sideways (tests/project/test_project_report_browser.py).
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
        color: #222; padding: 0 1em; line-height: 1.4; overflow-wrap: anywhere; }
@@ -67,7 +68,10 @@ FINDING_LABELS = (("message", "What was measured"), ("cause", "Likely cause"), (
 
 
 def _finding_html(finding):
-    """One diagnostics finding (a dict: title, severity, epoch, layer, message, cause, advice) as a box."""
+    """One diagnostics finding (a ``Finding``, or a dict: title, severity, epoch, layer, message, cause,
+    advice) as a box."""
+    if isinstance(finding, Finding):
+        finding = dict(finding.to_dict(), message=finding.seen)
     if not isinstance(finding, dict):
         return f'<div class="finding">{html.escape(str(finding))}</div>'
     level = html.escape(str(finding.get("severity", "warning")))
@@ -94,7 +98,8 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .project import GUIDE_TARGET, data_title
+    from .run import data_title
+    from .settings import GUIDE_TARGET
 
     h, ev, config = result.history, result.evaluation, result.config
     noun = result.data.noun
