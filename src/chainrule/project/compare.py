@@ -11,7 +11,8 @@ from ..data.mnist import MNIST_PIXELS
 from ..errors import ConfigError
 from ..files import atomic_write_text
 from .plots import compare_figure, save_figure
-from .run import data_title, prepare_data, train_project
+from .naming import data_title
+from .run import prepare_data, train_project
 from .settings import format_digits
 
 

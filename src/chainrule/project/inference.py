@@ -103,7 +103,7 @@ def evaluate_model(path, source=None, data_dir=None, out_dir=None, rows="auto", 
     """Load a model, evaluate it (``model_test_data``: on its own test set, or on other data) and write
     ``confusion_matrix.png`` and ``misclassified.png`` (next to the model unless ``out_dir``). Returns
     ``(net, evaluation, data, files)``."""
-    from .run import class_labels
+    from .naming import class_labels
 
     net = load_model(path)
     config, data = model_test_data(net, source, data_dir, rows=rows, class_names=class_names)

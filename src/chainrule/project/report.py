@@ -98,7 +98,7 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .run import data_title
+    from .naming import data_title
     from .settings import GUIDE_TARGET
 
     h, ev, config = result.history, result.evaluation, result.config

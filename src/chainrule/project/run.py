@@ -27,7 +27,8 @@ from ..training.evaluation import evaluate
 from ..training.fit import fit
 from ..training.history import History
 from ..training.model_io import save_model
-from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig, format_digits
+from .naming import class_labels, classes_line, data_title
+from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig
 
 
 @dataclass
@@ -211,25 +212,6 @@ def mse_step_note(config, width=None):
     if config.epochs == DEFAULT_EPOCHS and k == 5:
         note += f"; {DEFAULT_EPOCHS} epochs = the guide's 15 at the smaller step."
     return wrap(note, columns(sys.stdout) if width is None else width, indent="      ")
-
-
-def class_labels(config):
-    """What each output is called: the ``class_names`` when given, else the class numbers."""
-    return list(config.class_names) if config.class_names else list(config.digits)
-
-
-def data_title(config, data):
-    """``MNIST digits 0-4``, or for other data ``fashion.npz: classes 0-4``."""
-    if data.mnist:
-        return f"MNIST digits {format_digits(config.digits)}"
-    return f"{os.path.basename(os.path.normpath(config.source))}: classes {format_digits(config.digits)}"
-
-
-def classes_line(config, data):
-    """``Digits 0-4`` (the guide's project) or ``Classes 0-2 (T-shirt, Trouser, Pullover)``."""
-    what = "Digits" if data.mnist else "Classes"
-    names = f" ({', '.join(config.class_names)})" if config.class_names else ""
-    return f"{what} {format_digits(config.digits)}{names}"
 
 
 def header_lines(config, data, net, width=None):
