@@ -44,19 +44,20 @@ def select_classes(images: ArrayLike, labels: ArrayLike, classes: Iterable[int])
     if len(images) != len(numbers):
         raise ShapeError(f"images has {len(images)} examples but labels has {len(numbers)}")
     given = list(classes)
-    classes = [int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c >= 0
-               else None for c in given]
-    if not classes or None in classes or len(set(classes)) != len(classes):
+    wanted = [int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c >= 0
+              else None for c in given]
+    if not wanted or None in wanted or len(set(wanted)) != len(wanted):
         raise ConfigError(f"classes must be distinct class numbers (whole numbers >= 0), got {given}")
     # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
     # largest class number (classes=[10**12] would make one of 8 TB)
-    order = np.argsort(classes)
-    sorted_classes = np.asarray(classes, dtype=np.int64)[order]
-    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(classes) - 1)
+    wanted_numbers = np.asarray(wanted, dtype=np.int64)
+    order = np.argsort(wanted_numbers)
+    sorted_classes = wanted_numbers[order]
+    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(wanted) - 1)
     position = np.where(sorted_classes[at] == numbers, order[at], -1)
     keep = position >= 0
     if raw_labels.ndim == 2:
-        return images[keep], one_hot_matrix(position[keep], len(classes), raw_labels.dtype)
+        return images[keep], one_hot_matrix(position[keep], len(wanted), raw_labels.dtype)
     out_dtype = raw_labels.dtype if np.issubdtype(raw_labels.dtype, np.integer) else np.int64
     return images[keep], position[keep].astype(out_dtype)
 
