@@ -117,3 +117,39 @@ def test_the_commands_the_messages_name_print_the_errata(capsys):
         assert main(argv) == 0
         assert expected in capsys.readouterr().out
     assert format_errata().startswith("Errata: the guide *Training and Backpropagation*\n=====")
+
+
+def test_the_package_says_it_is_typed():
+    """PEP 561: py.typed ships in the wheel (package data), so mypy and pyright read chainrule's annotations."""
+    patterns = _pyproject()["tool"]["setuptools"]["package-data"]["chainrule"]
+    assert "py.typed" in patterns
+    assert resources.files("chainrule").joinpath("py.typed").is_file()
+    assert _pyproject()["tool"]["mypy"]["files"] == ["src/chainrule"]
+
+
+def test_the_public_api_is_annotated():
+    """Every public function and method of the API modules (what chainrule, chainrule.data, chainrule.training's
+    fit/evaluate/History/model files, chainrule.sklearn and chainrule.check export) has its parameters and
+    return annotated; mypy checks them in CI (.ci/run)."""
+    import inspect
+
+    from chainrule import data, training
+    from chainrule.check import api as check_api
+
+    functions = [getattr(data, name) for name in data.__all__ if inspect.isfunction(getattr(data, name))]
+    functions += [training.fit, training.evaluate, training.load_model, training.save_model, check_api.check]
+    functions += [member for _, member in inspect.getmembers(training.History, inspect.isfunction)
+                  if not member.__name__.startswith("_") or member.__name__ in ("__init__", "__len__")]
+    sklearn = pytest.importorskip("sklearn")
+    from chainrule.sklearn import ChainruleClassifier, ChainruleRegressor
+    for cls in (ChainruleClassifier, ChainruleRegressor):
+        functions += [getattr(cls, name) for name in ("fit", "partial_fit", "predict")]
+    functions.append(ChainruleClassifier.predict_proba)
+    missing = []
+    for function in functions:
+        signature = inspect.signature(function)
+        unannotated = [name for name, p in signature.parameters.items()
+                       if name not in ("self", "cls") and p.annotation is inspect.Parameter.empty]
+        if unannotated or signature.return_annotation is inspect.Signature.empty:
+            missing.append(f"{function.__qualname__}: {unannotated or 'return'}")
+    assert missing == [] and sklearn

@@ -40,4 +40,7 @@ class OutputError(ChainruleError, OSError):
 
 
 class DownloadError(ChainruleError, OSError):
-    """No mirror delivered a file that passed its size and checksum checks."""
+    """No mirror delivered a file that passed its size and checksum checks. ``failures``: (url, reason) of each
+    mirror tried, when raised by ``download_mnist``."""
+
+    failures: "list[tuple[str, str]]"

@@ -16,6 +16,7 @@ import datetime
 import errno
 import json
 import os
+import types
 import socket
 import stat
 import sys
@@ -23,6 +24,7 @@ import tempfile
 
 from .errors import OutputError
 
+fcntl: types.ModuleType | None
 try:
     import fcntl
 except ImportError:          # Windows: no advisory locks; run_lock then only checks the folder

@@ -2,6 +2,6 @@
 
     >>> from chainrule.sklearn import ChainruleClassifier, ChainruleRegressor
 """
-from .interop.sklearn import ChainruleClassifier, ChainruleRegressor
+from .interop.sklearn import ChainruleClassifier, ChainruleRegressor, EarlyStoppingSkipped
 
-__all__ = ["ChainruleClassifier", "ChainruleRegressor"]
+__all__ = ["ChainruleClassifier", "ChainruleRegressor", "EarlyStoppingSkipped"]

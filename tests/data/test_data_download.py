@@ -142,7 +142,9 @@ def test_published_checksums_are_the_default(served, tmp_path):
     assert MNIST_FILES["train-images-idx3-ubyte.gz"][0] == 9912422
 
 
-def test_progress_bar_redraws_in_place_on_a_terminal():
+def test_progress_bar_redraws_in_place_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")     # wide enough for the whole bar (narrower: tests/data/test_data_progress.py)
+
     class Terminal(io.StringIO):
         def isatty(self):
             return True
@@ -152,8 +154,8 @@ def test_progress_bar_redraws_in_place_on_a_terminal():
     bar.update(4956211)
     bar.close("ok")
     assert screen.getvalue() == (
-        "\r[###############...............]   5.0 MB/9.9 MB  50%  train-images-idx3-ubyte.gz"
-        "\r[###############...............]   5.0 MB/9.9 MB  50%  train-images-idx3-ubyte.gz  ok\n")
+        "\r" + "[###############...............]   5.0 MB/9.9 MB  50%  train-images-idx3-ubyte.gz".ljust(99)
+        + "\r" + " " * 99 + "\r[###############...............]   5.0 MB/9.9 MB  50%  train-images-idx3-ubyte.gz  ok\n")
 
 
 def test_cli_download_with_a_user_mirror_and_the_guide_npz(served, tmp_path, monkeypatch, capsys):

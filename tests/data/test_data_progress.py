@@ -5,6 +5,7 @@ import pytest
 
 import chainrule.data.progress as progress_module
 from chainrule.data.progress import ByteProgress, _size
+from fake_terminal import Screen
 
 
 class Terminal(io.StringIO):
@@ -76,6 +77,7 @@ def test_the_default_stream_is_stderr(capsys):
 
 
 def test_on_a_terminal_it_redraws_at_most_every_tenth_of_a_second(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     clock = Clock(0.0)
     monkeypatch.setattr(progress_module, "time", clock)
     screen = Terminal()
@@ -89,3 +91,37 @@ def test_on_a_terminal_it_redraws_at_most_every_tenth_of_a_second(monkeypatch):
     assert draws == [True, False, True, False, True]     # 0.1 s after the last drawing (or the start) redraws
     bar.close("ok")
     assert screen.getvalue().endswith(f"\r[{'#' * 15}{'.' * 15}]   0.1 kB/0.1 kB  50%  f.gz  ok\n")
+
+
+@pytest.mark.parametrize("width", [50, 40, 20])
+def test_in_a_narrow_terminal_no_redraw_leaves_a_stale_line(monkeypatch, width):
+    """Every redraw fits in width - 1 columns (the bar narrows, then the name is cut), so the screen ends with
+    one line per file and nothing left over."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    clock = Clock(0.0)
+    monkeypatch.setattr(progress_module, "time", clock)
+    screen = Screen(width)
+    for done, name in enumerate(("train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")):
+        bar = ByteProgress(name, 9_912_422, screen)
+        for step in range(1, 11):
+            clock.now += 0.2
+            bar.update(991_242)
+            assert screen.col <= width - 1 and len(screen.rows) == 1 + done     # still on the file's own row
+        bar.close("ok")
+    assert screen.widest <= width - 1
+    lines = screen.lines()
+    assert len(lines) == 2
+    full = "[#####]   9.9 MB/9.9 MB 100%  train-images-idx3-ubyte.gz  ok"    # the bar at its narrowest: 5
+    assert lines[0] == full[:width - 1]
+
+
+def test_the_bar_narrows_before_anything_is_cut(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    screen = Screen(60)
+    bar = ByteProgress("f.gz", 2_000, screen)
+    bar.update(1_000)
+    bar.close("ok")
+    tail = "]   1.0 kB/2.0 kB  50%  f.gz  ok"
+    bar = 59 - len(tail) - 1                                     # 26 of the 30 characters it has on a wide screen
+    assert screen.lines() == ["[" + "#" * (bar // 2) + "." * (bar - bar // 2) + tail]
+    assert screen.widest == 59 and bar < ByteProgress.width

@@ -17,7 +17,8 @@ def test_to_torch_without_torch_names_the_extra(monkeypatch):
 def test_sklearn_estimators_without_sklearn_name_the_extra(monkeypatch):
     import importlib
 
-    monkeypatch.delitem(sys.modules, "chainrule.interop.sklearn", raising=False)
+    for name in [name for name in sys.modules if name.startswith("chainrule.interop.sklearn")]:
+        monkeypatch.delitem(sys.modules, name)      # the package and its modules
     monkeypatch.delitem(sys.modules, "chainrule.sklearn", raising=False)
     for name in [name for name in sys.modules if name == "sklearn" or name.startswith("sklearn.")] + ["sklearn"]:
         monkeypatch.setitem(sys.modules, name, None)

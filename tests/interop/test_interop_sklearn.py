@@ -181,11 +181,14 @@ def test_pickle_keeps_predictions_and_training_state():
 
 @pytest.mark.parametrize("params, message", [
     (dict(activation="softplus"), "activation must be one of"),
-    (dict(solver="lbfgs"), "solver must be 'sgd' or 'adam'"),
+    (dict(solver="lbfgs"), "solver must be one of 'sgd', 'adam', got 'lbfgs'"),
+    (dict(learning_rate="optimal"), "learning_rate must be one of 'constant', 'invscaling', 'adaptive'"),
+    (dict(power_t=-1), "power_t must be >= 0"),
+    (dict(nesterovs_momentum="yes"), "nesterovs_momentum must be True or False"),
     (dict(hidden_layer_sizes=(10, 0)), "hidden_layer_sizes must hold whole numbers >= 1"),
     (dict(learning_rate_init=0), "learning_rate_init must be > 0"),
     (dict(batch_size=0), "batch_size must be >= 1"),
-    (dict(dtype="float16"), "dtype must be 'float64' or 'float32'"),
+    (dict(dtype="float16"), "dtype must be one of 'float64', 'float32'"),
     (dict(validation_fraction=1.0), "validation_fraction must be > 0 and < 1"),
 ])
 def test_bad_hyperparameters_fail_at_fit_with_a_message(params, message):

@@ -61,3 +61,41 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     blue = np.all(np.abs(rgb - [31, 119, 180]) < 40, axis=-1).sum()
     orange = np.all(np.abs(rgb - [255, 127, 14]) < 40, axis=-1).sum()
     assert blue > 300 and orange > 300, (blue, orange)
+
+
+# Everything whose right edge passes the screen's, except what is inside a box that scrolls on its own (a table
+# wider than a phone scrolls in its .table box; the page itself must not).
+OVERFLOWING_JS = r"""
+(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.table') && !el.classList.contains('table')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && (box.right > width + 0.5 || box.left < -0.5)) out.push(el.tagName + '#' + el.id + ' ' + box.right);
+  }
+  return out;
+})()
+"""
+
+
+@pytest.mark.browser
+def test_report_on_a_phone_is_legible_and_fits_its_width(report, browser, tmp_path):
+    """At 390 px (a phone, touch, device scale 3) with the report's viewport meta: text at 12 px or more,
+    nothing wider than the screen, every picture shrunk to the column; a wide table scrolls in its own box."""
+    path, _ = report
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in path.read_text()
+    page = browser.new_page(width=390, height=844, mobile=True, scale=3)
+    page.goto(path.as_uri())
+    page.wait_for("document.body.getAttribute('data-images-loaded') === '4/4'")
+    assert page.evaluate("document.documentElement.clientWidth") == 390            # laid out at the device width
+    smallest = page.smallest_text_px()
+    assert smallest[0] >= 12, smallest
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(OVERFLOWING_JS) == []
+    widths = page.evaluate("Array.from(document.images).map(img => img.getBoundingClientRect().width)")
+    assert len(widths) == 4 and all(300 < w <= 390 - 2 * 12 + 2 for w in widths), widths
+    epochs = page.evaluate("(() => { const box = document.querySelector('#epochs + .table');"
+                           " return [box.clientWidth, box.scrollWidth]; })()")
+    assert epochs[0] <= 390                        # the epoch table's box fits; its content may scroll inside it
+    assert page.errors == []

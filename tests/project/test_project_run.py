@@ -33,8 +33,8 @@ def test_default_train_command(default_run):
     assert "Digits 0-4: 5,131 images -> 4,105 training, 1,026 test" in output
     assert "Network([784, 64, 5], activations=['sigmoid', 'sigmoid'], loss='mse', dtype=float64)" in output
     assert "SGD, learning rate 0.5 (constant), batch 32" in output
-    assert "exact gradient of the mean over all 5 outputs, 1/5 of the" in output    # the block-17 note
-    assert "(--learning-rate 2.5 takes the guide's step); 75 epochs = the guide's 15" in output
+    assert "exact gradient of the mean over all 5 outputs, 1/5 of the" in " ".join(output.split())   # block 17
+    assert "(--learning-rate 2.5 takes the guide's step); 75 epochs = the guide's 15" in " ".join(output.split())
     epoch_lines = [line for line in output.splitlines() if line.startswith("Epoch")]
     assert len(epoch_lines) == DEFAULT_EPOCHS
     assert re.match(rf"Epoch {DEFAULT_EPOCHS}/{DEFAULT_EPOCHS}  loss 0\.\d{{4}}  train  \d\d\.\d%  test  \d\d\.\d%  "

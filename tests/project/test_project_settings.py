@@ -13,9 +13,9 @@ from chainrule.errors import ConfigError
 from chainrule.project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args
 from chainrule.project.settings import GUIDE_SETTINGS, ProjectConfig
 
-# options that default to None on purpose: the command chooses (compare trains all 10 digits for 10 epochs),
-# and the learning rate follows the optimizer
-CHOSEN_BY_THE_COMMAND = {"digits", "epochs", "learning_rate"}
+# options that default to None on purpose: --resume takes the checkpoint's epochs (and compare sets its own 10 in
+# its parser), and the learning rate follows the optimizer
+CHOSEN_BY_THE_COMMAND = {"epochs", "learning_rate"}
 
 
 def parser():
@@ -50,6 +50,8 @@ def test_every_option_default_is_the_records():
             assert action.default is None, action.dest
         elif action.dest == "hidden":
             assert action.default == ",".join(map(str, GUIDE_SETTINGS.hidden))
+        elif action.dest == "digits":           # as typed: "0-4" (compare's parser sets its own "0-9")
+            assert ProjectConfig(digits=action.default).digits == GUIDE_SETTINGS.digits
         else:
             assert action.default == getattr(GUIDE_SETTINGS, action.dest), action.dest
     assert checked == fields                                # every setting is an option

@@ -158,9 +158,16 @@ def test_history_json_round_trip():
     assert again["train_loss"] == history.train_loss
 
 
-def test_progress_bar_and_epoch_lines():
+def test_progress_bar_and_epoch_lines(monkeypatch):
+    """On a terminal (other widths and pipes: tests/training/test_training_terminal.py)."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
     X, Y, _ = blobs(64)
-    bar_stream, line_stream = io.StringIO(), io.StringIO()
+    bar_stream, line_stream = Terminal(), io.StringIO()
     fit(Network([4, 3]), X, Y, epochs=2, learning_rate=0.1, batch_size=16,
         callbacks=[ProgressBar(bar_stream, interval=0), EpochLogger(line_stream)])
     bar = bar_stream.getvalue()

@@ -15,13 +15,15 @@ from .guard import Guard
 from .learner import Subject
 from .probes import build_spec
 from .records import LoadRecord, LoadRequest, Output, Report
+from .result import CheckResult
 from .sandbox import Limits
 from .source import Source
 from .worker import run_probes
 
 
-def check(cls_or_path, class_name=None, *, timeout=60.0, probe_timeout=10.0, memory_limit=2048, whole_file=False,
-          batches=True, in_process=None, limits=None):
+def check(cls_or_path: type | str | os.PathLike[str], class_name: str | None = None, *, timeout: float = 60.0,
+          probe_timeout: float = 10.0, memory_limit: int = 2048, whole_file: bool = False, batches: bool = True,
+          in_process: bool | None = None, limits: Limits | None = None) -> CheckResult:
     """Check a learner's ``Network`` (the guide's API: ``Network(layer_sizes, seed)``, ``forward(x)``,
     ``backward(target)``, and where present ``train_step``, ``train_epoch`` and ``mse_loss``).
 

@@ -13,6 +13,7 @@ import traceback
 from .. import __version__, limits
 from ..errors import ChainruleError
 from . import commands
+from .defaults import DefaultsHelpFormatter, none_means
 
 
 def _size(text):
@@ -33,10 +34,20 @@ def build_parser():
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
     for command in subparsers.choices.values():   # one budget for every command (chainrule.limits)
-        command.add_argument("--max-memory", type=_size, default=None, metavar="SIZE",
-                             help=f"the most memory one file, array or setting may claim, e.g. 4G (default "
-                                  f"${limits.ENV_VAR} or {limits.format_bytes(limits.DEFAULT_MAX_MEMORY)})")
+        none_means(command.add_argument("--max-memory", type=_size, default=None, metavar="SIZE",
+                                        help="the most memory one file, array or setting may claim, e.g. 4G"),
+                   f"${limits.ENV_VAR} or {limits.format_bytes(limits.DEFAULT_MAX_MEMORY)}")
+    _show_defaults(parser)
     return parser
+
+
+def _show_defaults(parser):
+    """Every (sub)command's help shows each option's real default (cli/defaults.py)."""
+    parser.formatter_class = DefaultsHelpFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _show_defaults(command)
 
 
 def main(argv=None):

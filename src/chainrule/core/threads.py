@@ -12,7 +12,7 @@ import os
 #: than it saves: training then runs BLAS on one thread. Batch 32 on [784, 64, 10] is 1.6 million.
 SMALL_PRODUCT = 8_000_000
 
-_blas = {}
+_blas: dict = {}
 
 
 def _cores():

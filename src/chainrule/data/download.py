@@ -17,7 +17,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
 
+from .._typing import PathArg
 from ..errors import ConfigError, DownloadError
 from ..files import atomic_write
 from .paths import MNIST_FILES, MNIST_MIRRORS, resolve_data_dir
@@ -33,8 +36,9 @@ class _MirrorFailed(Exception):
     """One mirror did not deliver one file; the message says how."""
 
 
-def download_mnist(data_dir=None, mirrors=None, progress=True, expected=None, timeout=30.0, deadline=DEADLINE,
-                   min_rate=MIN_RATE, rate_window=RATE_WINDOW):
+def download_mnist(data_dir: PathArg | None = None, mirrors: Sequence[str] | None = None, progress: bool = True,
+                   expected: dict[str, tuple[int, str]] | None = None, timeout: float = 30.0,
+                   deadline: float = DEADLINE, min_rate: float = MIN_RATE, rate_window: float = RATE_WINDOW) -> Path:
     """Download and verify the four MNIST .gz files; return the folder that holds them.
 
     data_dir: the cache folder (default: default_data_dir()).

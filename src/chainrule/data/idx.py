@@ -12,18 +12,19 @@ from pathlib import Path
 
 import numpy as np
 
+from .._typing import ArrayLike, PathArg
 from ..errors import DataError
 from ..files import atomic_write, open_for_reading
 from ..limits import check_shape
 
-IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
-             0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+IDX_TYPES: dict[int, np.dtype] = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
+                                  0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20                 # bytes read (inflated) at a time
 TRAILING_COUNTED = 1 << 20      # trailing bytes beyond this are reported as "more than", not counted on
 
 
-def read_idx(path):
+def read_idx(path: PathArg) -> np.ndarray:
     """Read one IDX file (gzip-compressed or plain) into a native-endian array.
 
     The header is read first; the array it declares (a size computed with Python ints, so 2**32-sized
@@ -126,20 +127,20 @@ def _size_mismatch(path, dims, expected, actual, more=False):
                     f"bytes after the {dims} array its header declares")
 
 
-def write_idx(path, array, compress=None):
+def write_idx(path: PathArg, array: ArrayLike, compress: bool | None = None) -> Path:
     """Write ``array`` as an IDX file (gzip if ``compress`` or the name ends in .gz), atomically."""
-    array = np.asarray(array)
+    data = np.asarray(array)
     codes = {dtype.newbyteorder("="): code for code, dtype in IDX_TYPES.items()}
-    code = codes.get(array.dtype.newbyteorder("="))
+    code = codes.get(data.dtype.newbyteorder("="))
     if code is None:
-        raise DataError(f"IDX cannot store dtype {array.dtype}; use one of {sorted(str(d) for d in codes)}")
-    if array.ndim == 0 or array.ndim > 255:
-        raise DataError(f"IDX needs 1 to 255 dimensions, got shape {array.shape}")
-    header = bytes([0, 0, code, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    payload = header + np.ascontiguousarray(array, dtype=IDX_TYPES[code]).tobytes()
-    path = Path(path)
-    if compress if compress is not None else path.suffix == ".gz":
+        raise DataError(f"IDX cannot store dtype {data.dtype}; use one of {sorted(str(d) for d in codes)}")
+    if data.ndim == 0 or data.ndim > 255:
+        raise DataError(f"IDX needs 1 to 255 dimensions, got shape {data.shape}")
+    header = bytes([0, 0, code, data.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in data.shape)
+    payload = header + np.ascontiguousarray(data, dtype=IDX_TYPES[code]).tobytes()
+    target = Path(path)
+    if compress if compress is not None else target.suffix == ".gz":
         payload = gzip.compress(payload, compresslevel=6, mtime=0)
-    with atomic_write(path) as f:
+    with atomic_write(target) as f:
         f.write(payload)
-    return path
+    return target

@@ -5,9 +5,12 @@ import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
+
 
 import numpy as np
 
+from .._typing import PathArg
 from ..errors import ChainruleError, ConfigError, DataError
 from .files import load_npz, save_npz
 from .idx import read_idx
@@ -34,15 +37,15 @@ class MnistData:
     description: str
     n_train: int | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[np.ndarray]:
         yield self.images
         yield self.labels
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.labels)
 
 
-def load_mnist(source="auto", data_dir=None, verbose=False):
+def load_mnist(source: PathArg = "auto", data_dir: PathArg | None = None, verbose: bool = False) -> MnistData:
     """Load MNIST from ``source``:
 
     "auto"   the full downloaded set if it is in the cache folder, else the shipped sample
@@ -77,7 +80,7 @@ def load_mnist(source="auto", data_dir=None, verbose=False):
     return data
 
 
-def load_sample():
+def load_sample() -> MnistData:
     """The 10,000 real MNIST digits shipped in the package (see README-mnist-sample.md)."""
     with resources.as_file(resources.files(__package__) / SAMPLE_FILE) as path:
         arrays = load_npz(path)
@@ -100,7 +103,7 @@ def _load_full(folder):
 _IMAGES_NAME = re.compile(r"^(?P<prefix>.*?)images(?P<mid>[-.])idx3-ubyte(?P<gz>\.gz)?$")
 
 
-def load_idx_folder(folder):
+def load_idx_folder(folder: PathArg) -> MnistData:
     """Every ``*images-idx3-ubyte[.gz]`` file in ``folder`` with its ``*labels-idx1-ubyte[.gz]`` partner.
 
     Training files (a name containing "train") come first; ``n_train`` counts them when the
@@ -130,7 +133,7 @@ def load_idx_folder(folder):
                      f"IDX files: {total:,} images from {folder} ({names})", n_train)
 
 
-def load_npz_data(path):
+def load_npz_data(path: PathArg) -> MnistData:
     """An .npz with ``images`` (N, H, W) or (N, H*W) grey levels 0-255 and ``labels`` (integer or one-hot)."""
     path = Path(path)
     arrays = load_npz(path)
@@ -138,16 +141,17 @@ def load_npz_data(path):
     labels = _as_label_vector(arrays["labels"], f"{path}: labels")
     if len(images) != len(labels):
         raise DataError(f"{path}: mismatched counts: {len(images):,} images but {len(labels):,} labels")
-    n_train = arrays.get("n_train")
-    if n_train is not None:
-        if n_train.shape != () or n_train.dtype.kind not in "ui" or not 0 < int(n_train) < len(labels):
+    stored = arrays.get("n_train")
+    n_train = None
+    if stored is not None:
+        if stored.shape != () or stored.dtype.kind not in "ui" or not 0 < int(stored) < len(labels):
             raise DataError(f"{path}: n_train must be a whole number between 1 and {len(labels) - 1:,} (the training "
-                            f"rows before the test rows), got {n_train.tolist()!r:.80}")
-        n_train = int(n_train)
+                            f"rows before the test rows), got {stored.tolist()!r:.80}")
+        n_train = int(stored)
     return MnistData(images, labels, "npz", f".npz file: {len(labels):,} images from {path}", n_train)
 
 
-def write_guide_npz(path, data_dir=None, source="full"):
+def write_guide_npz(path: PathArg, data_dir: PathArg | None = None, source: str = "full") -> Path:
     """Write the guide's ``mnist_data.npz``: ``images`` (70000, 28, 28) uint8, ``labels`` (70000,) uint8.
 
     The rows are the 60,000 training digits then the 10,000 test digits (``n_train`` is stored

@@ -2,6 +2,7 @@
 import os
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from .._typing import PathArg
 
 # The four files of MNIST as published by LeCun, Cortes and Burges: size in bytes and SHA-256 of
 # each .gz, identical on every mirror (these are the values TensorFlow Datasets pins; torchvision
@@ -24,7 +25,7 @@ ENV_VAR = "CHAINRULE_DATA_DIR"
 APP = "chainrule"
 
 
-def default_data_dir():
+def default_data_dir() -> Path:
     """Where downloaded MNIST is cached: ``$CHAINRULE_DATA_DIR`` if set, else ``mnist`` in the platform's
     cache folder for chainrule (``user_cache_dir``)."""
     if os.environ.get(ENV_VAR):
@@ -57,11 +58,11 @@ def user_cache_dir(platform=None, environ=None, home=None):
     return (PurePosixPath(xdg) if PurePosixPath(xdg).is_absolute() else home / ".cache") / APP
 
 
-def resolve_data_dir(data_dir):
+def resolve_data_dir(data_dir: PathArg | None) -> Path:
     return Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
 
 
-def full_set_present(data_dir=None):
+def full_set_present(data_dir: PathArg | None = None) -> bool:
     """True when all four MNIST files are in ``data_dir`` (download_mnist verified them before storing)."""
     folder = resolve_data_dir(data_dir)
     return all((folder / name).is_file() for name in MNIST_FILES)

@@ -3,33 +3,35 @@
 Wherever labels go in, class numbers (N,) and one-hot rows (N, n_classes) are both accepted.
 """
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
+from .._typing import ArrayLike, DTypeLike
 from ..core.validation import check_seed, numeric_array, one_hot_matrix
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
-def as_class_numbers(labels, name="labels"):
+def as_class_numbers(labels: ArrayLike, name: str = "labels") -> np.ndarray:
     """Class numbers (N,) int64 from class numbers or one-hot rows (N, n_classes)."""
-    labels = numeric_array(labels, name)
-    if labels.ndim == 2:
-        ones = labels == 1
-        if not np.all(ones | (labels == 0)) or not np.all(ones.sum(axis=1) == 1):
-            bad = int(np.argmax(~(np.all(ones | (labels == 0), axis=1) & (ones.sum(axis=1) == 1))))
+    array = numeric_array(labels, name)
+    if array.ndim == 2:
+        ones = array == 1
+        if not np.all(ones | (array == 0)) or not np.all(ones.sum(axis=1) == 1):
+            bad = int(np.argmax(~(np.all(ones | (array == 0), axis=1) & (ones.sum(axis=1) == 1))))
             raise InputValueError(f"{name} is 2-D, so it must be one-hot (exactly one 1 per row, zeros "
-                                  f"elsewhere); row {bad} is {labels[bad].tolist()}")
+                                  f"elsewhere); row {bad} is {array[bad].tolist()}")
         return ones.argmax(axis=1).astype(np.int64)
-    if labels.ndim != 1:
-        raise ShapeError(f"{name} must be class numbers (N,) or one-hot rows (N, n_classes), got shape {labels.shape}")
-    if labels.size and not (np.issubdtype(labels.dtype, np.integer) or np.all(labels == np.round(labels))):
-        raise InputValueError(f"{name} must be whole class numbers, got {labels.dtype} values like {labels[:3].tolist()}")
-    if labels.size and labels.min() < 0:
-        raise InputValueError(f"{name} must be class numbers >= 0, found {labels.min()}")
-    return labels.astype(np.int64)
+    if array.ndim != 1:
+        raise ShapeError(f"{name} must be class numbers (N,) or one-hot rows (N, n_classes), got shape {array.shape}")
+    if array.size and not (np.issubdtype(array.dtype, np.integer) or np.all(array == np.round(array))):
+        raise InputValueError(f"{name} must be whole class numbers, got {array.dtype} values like {array[:3].tolist()}")
+    if array.size and array.min() < 0:
+        raise InputValueError(f"{name} must be class numbers >= 0, found {array.min()}")
+    return array.astype(np.int64)
 
 
-def select_classes(images, labels, classes):
+def select_classes(images: ArrayLike, labels: ArrayLike, classes: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
     """Keep the examples whose class is in ``classes`` (e.g. range(5) for digits 0-4).
 
     Labels are renumbered to their position in ``classes`` (so classes=[3, 8] gives labels 0
@@ -42,24 +44,25 @@ def select_classes(images, labels, classes):
     if len(images) != len(numbers):
         raise ShapeError(f"images has {len(images)} examples but labels has {len(numbers)}")
     given = list(classes)
-    classes = [int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c >= 0
-               else None for c in given]
-    if not classes or None in classes or len(set(classes)) != len(classes):
+    wanted = [int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c >= 0
+              else None for c in given]
+    if not wanted or None in wanted or len(set(wanted)) != len(wanted):
         raise ConfigError(f"classes must be distinct class numbers (whole numbers >= 0), got {given}")
     # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
     # largest class number (classes=[10**12] would make one of 8 TB)
-    order = np.argsort(classes)
-    sorted_classes = np.asarray(classes, dtype=np.int64)[order]
-    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(classes) - 1)
+    wanted_numbers = np.asarray(wanted, dtype=np.int64)
+    order = np.argsort(wanted_numbers)
+    sorted_classes = wanted_numbers[order]
+    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(wanted) - 1)
     position = np.where(sorted_classes[at] == numbers, order[at], -1)
     keep = position >= 0
     if raw_labels.ndim == 2:
-        return images[keep], one_hot_matrix(position[keep], len(classes), raw_labels.dtype)
+        return images[keep], one_hot_matrix(position[keep], len(wanted), raw_labels.dtype)
     out_dtype = raw_labels.dtype if np.issubdtype(raw_labels.dtype, np.integer) else np.int64
     return images[keep], position[keep].astype(out_dtype)
 
 
-def flatten_and_scale(images, dtype=np.float64):
+def flatten_and_scale(images: ArrayLike, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Grey levels 0-255, shape (N, 28, 28) or (N, 784) -> (N, 784) floats in [0, 1] (divided by 255)."""
     images = np.asarray(images)
     if images.ndim < 2:
@@ -78,7 +81,7 @@ def flatten_and_scale(images, dtype=np.float64):
     return flat
 
 
-def one_hot(labels, n_classes=None, dtype=np.float64):
+def one_hot(labels: ArrayLike, n_classes: int | None = None, dtype: DTypeLike = np.float64) -> np.ndarray:
     """Class numbers (N,) -> one-hot rows (N, n_classes); one-hot input is checked and returned as ``dtype``."""
     numbers = as_class_numbers(labels)
     width = np.asarray(labels).shape[1] if np.asarray(labels).ndim == 2 else None
@@ -96,7 +99,8 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
     return one_hot_matrix(numbers, n_classes, dtype)
 
 
-def train_test_split(X, y, test_fraction=0.2, seed=0):
+def train_test_split(X: ArrayLike, y: ArrayLike, test_fraction: float = 0.2,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle with its own seeded generator (no global RNG), then split.
 
     Returns ``X_train, X_test, y_train, y_test`` (scikit-learn's order); ``y`` may be class

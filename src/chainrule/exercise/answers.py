@@ -66,10 +66,10 @@ class Answers:
     """What one answer file says: the values by name (only those it has a line for) and whose they are."""
 
     values: dict
-    student: str = None
-    variant: str = None
+    student: str | None = None
+    variant: str | None = None
     given: dict = field(default_factory=dict)      # copied given values: name -> Answer
-    source: str = None
+    source: str | None = None
     lines: dict = field(default_factory=dict)      # "student"/"variant" -> line number
 
     def answered(self, name):

@@ -51,7 +51,7 @@ class Submission:
     file: str                    # relative to the folder; None for a roster student with no file
     status: str                  # "passed", "failed", "unreadable", "mismatch", "no file", "not on roster"
     marking: object = None       # a Marking when the file was marked
-    error: str = None
+    error: str | None = None
 
     def row(self):
         m = self.marking

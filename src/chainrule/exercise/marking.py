@@ -96,7 +96,7 @@ class Marking:
 
     variant: object
     values: tuple
-    source: str = None
+    source: str | None = None
 
     def __iter__(self):
         return iter(self.values)

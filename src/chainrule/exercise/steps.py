@@ -44,7 +44,7 @@ class Rule:
     compute: Callable        # compute(values: name -> array) -> array, chainrule doing the arithmetic
     shape: tuple
     required: bool = True
-    same_as: str = None      # equal to another value by definition (dL/db2 is delta2)
+    same_as: str | None = None      # equal to another value by definition (dL/db2 is delta2)
 
     def __call__(self, values):
         return np.asarray(self.compute(values), dtype=np.float64).reshape(self.shape)

@@ -11,11 +11,16 @@ has no module: two Linears in a row mean the first one has no activation.
 PyTorch is optional: ``pip install "chainrule[torch]"`` (on a CPU-only machine ``pip install torch==2.13.0``
 installs the CPU build).
 """
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..core.activations import ACTIVATIONS
 from ..core.network import Network
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    import torch
 
 _INSTALL_HINT = ('chainrule.interop.torch needs PyTorch, an optional dependency: pip install "chainrule[torch]" '
                  "(or the CPU build alone: pip install torch==2.13.0)")
@@ -29,7 +34,7 @@ def _import_torch():
     return torch
 
 
-def to_torch(net):
+def to_torch(net: Network) -> "torch.nn.Sequential":
     """A ``torch.nn.Sequential`` computing the same function as ``net``, with copies of its weights.
 
     The tensors have the network's dtype (float64 -> torch.float64, float32 -> torch.float32), so in
@@ -56,7 +61,7 @@ def to_torch(net):
     return nn.Sequential(*modules)
 
 
-def torch_loss(net):
+def torch_loss(net: Network) -> "torch.nn.Module":
     """The PyTorch loss module that computes ``net``'s loss on ``to_torch(net)``'s output.
 
     - ``mse``: ``MSELoss()`` -- both are the mean over all elements.
@@ -97,7 +102,7 @@ def _flatten(module, nn):
             yield child
 
 
-def from_torch(module, loss="mse", seed=42):
+def from_torch(module: "torch.nn.Module", loss: str = "mse", seed: int = 42) -> Network:
     """A chainrule ``Network`` computing the same function as the PyTorch MLP ``module``.
 
     ``module`` is an ``nn.Sequential`` (nested Sequentials are flattened) of ``Linear`` layers, each followed
@@ -116,7 +121,8 @@ def from_torch(module, loss="mse", seed=42):
     if not isinstance(module, nn.Sequential):
         raise ConfigError(f"from_torch expects a torch.nn.Sequential (its order is its computation), "
                           f"got {type(module).__name__}")
-    linears, activations = [], []
+    linears: list[Any] = []
+    activations: list[object] = []
     for position, child in enumerate(_flatten(module, nn)):
         if isinstance(child, nn.Identity):
             continue

@@ -17,6 +17,7 @@ With a ``--mine`` provider, compute, reshape and page also carry the learner's v
 (the page trains in many small pieces, then asks compute once).
 """
 import json
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from . import engine, fields
@@ -24,13 +25,16 @@ from .page import render_page
 from .state import MAX_SEED, LabState
 from .urlstate import state_from_fragment
 
+if TYPE_CHECKING:
+    from .mine_provider import MineProvider
+
 MAX_BODY = 256 * 1024      # bytes: a 4-layer, 8-unit state at full precision is about 10 KB
 MAX_DEPTH = 8              # {"state": {"weights": [[[ ... ]]]}} is 5 deep
 MAX_STEPS = 10_000         # per train request
 MAX_LOSSES = 100_000       # loss history kept in a saved page
 
 
-def check_depth(text, limit=MAX_DEPTH):
+def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
     """Refuse JSON nested deeper than ``limit`` before parsing it (the parser itself would recurse)."""
     depth, in_string, escaped = 0, False, False
     for ch in text:
@@ -64,7 +68,7 @@ def _unique_keys(pairs):
     return out
 
 
-def parse_body(raw):
+def parse_body(raw: bytes) -> dict[str, Any]:
     """The JSON object of a request body (bytes), read within the limits above."""
     if len(raw) > MAX_BODY:
         raise ConfigError(f"the request is {len(raw):,} bytes; the lab takes at most {MAX_BODY:,}")
@@ -86,7 +90,7 @@ def _state(body):
     return LabState.from_dict(body["state"])
 
 
-def compute(body, mine=None):
+def compute(body: dict[str, Any], mine: "MineProvider | None" = None) -> dict[str, Any]:
     fields.only_keys(body, "a compute request", ("state", "fragment"))
     if ("state" in body) == ("fragment" in body):
         raise ConfigError("a compute request gives either state or fragment")
@@ -94,7 +98,7 @@ def compute(body, mine=None):
     return engine.compute(state, mine=mine).to_dict()
 
 
-def reshape(body, mine=None):
+def reshape(body: dict[str, Any], mine: "MineProvider | None" = None) -> dict[str, Any]:
     fields.only_keys(body, "a reshape request", ("state", "layers", "data", "example", "new_weights", "seed"),
                      required=("state",))
     state = _state(body)
@@ -117,7 +121,7 @@ def reshape(body, mine=None):
     return engine.compute(engine.reshape(state, **changes), mine=mine).to_dict()
 
 
-def train(body, mine=None):
+def train(body: dict[str, Any], mine: "MineProvider | None" = None) -> dict[str, Any]:
     fields.only_keys(body, "a train request", ("state", "steps"), required=("state", "steps"))
     state = _state(body)
     steps = fields.whole(body["steps"], "steps", 1, MAX_STEPS)
@@ -125,7 +129,7 @@ def train(body, mine=None):
     return engine.compute(state, losses, note).to_dict()
 
 
-def page(body, mine=None):
+def page(body: dict[str, Any], mine: "MineProvider | None" = None) -> str:
     """A self-contained HTML snapshot of the state (``str``)."""
     fields.only_keys(body, "a page request", ("state", "losses"), required=("state",))
     losses = body.get("losses", [])
@@ -136,7 +140,7 @@ def page(body, mine=None):
     return render_page(result, losses)
 
 
-def mine_status(body, mine=None):
+def mine_status(body: dict[str, Any], mine: "MineProvider | None" = None) -> dict[str, Any]:
     """How the background ``chainrule check`` of the learner's file is doing (``MineProvider.status``)."""
     if body:
         raise ConfigError(f"a mine request is the empty object {{}}, got the key(s) {', '.join(sorted(body))}")

@@ -35,7 +35,7 @@ class Result:
     state: LabState
     items: list
     phases: list
-    picture: Picture = None
+    picture: Picture | None = None
     losses: list = field(default_factory=list)   # one per step (or epoch) trained by this request
     note: str = ""                               # what the learner should know (training diverged, ...)
     mine: object = None                          # a mine.MineView: the learner's own values beside these

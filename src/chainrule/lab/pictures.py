@@ -3,6 +3,7 @@ the line (1-D, the fitted curve), with the data points and how well the network 
 
 Every value is ``Network.forward`` on a batch: the grid or curve is one matrix product per layer.
 """
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -21,11 +22,11 @@ class Picture:
     Y: list                   # ... targets ...
     predictions: list         # ... and the network's output at each
     loss: float               # the network's loss on the whole data set (chainrule's loss_value on the batch)
-    correct: int = None       # points on the right side of 0.5 (boundary pictures)
+    correct: int | None = None       # points on the right side of 0.5 (boundary pictures)
     x_range: tuple = ()       # the plane's (or line's) extent
     y_range: tuple = ()
-    values: list = ()         # boundary: GRID x GRID outputs, row by row from y_range[1] down; curve: CURVE outputs
-    xs: list = ()             # curve: where the outputs were taken
+    values: Sequence = ()     # boundary: GRID x GRID outputs, row by row from y_range[1] down; curve: CURVE outputs
+    xs: Sequence = ()         # curve: where the outputs were taken
 
     def to_dict(self):
         return asdict(self)

@@ -45,7 +45,7 @@ class LabState:
     x: np.ndarray             # the example traced: input ...
     target: np.ndarray        # ... and target
     learning_rate: float
-    data: str = None          # a data set's name (``DATASETS``), or None for one example
+    data: str | None = None          # a data set's name (``DATASETS``), or None for one example
     example: int = 0          # which example of the data set x and target are
     seed: int = 0             # seed of the weights a resize or "new weights" draws
     steps: int = 0            # training steps (epochs, on a data set) since the weights were drawn

@@ -1,12 +1,15 @@
 """Command-line options shared by ``chainrule train`` and ``chainrule compare``, and their translation into a
 ``ProjectConfig`` (the library does the work; this only reads flags). Their defaults are the settings record's
-(``GUIDE_SETTINGS``); ``--digits``, ``--epochs`` and ``--learning-rate`` default to ``None``: each command (and the
-optimizer) chooses."""
+(``GUIDE_SETTINGS``; ``chainrule compare`` sets its own digits and epochs); ``--epochs`` and ``--learning-rate``
+default to ``None``: ``--resume`` (the checkpoint's epochs) and the optimizer choose. ``--help`` shows every
+default from the parser itself (``chainrule.cli.defaults``): help texts do not spell them out."""
 from dataclasses import replace
 
 from ..core.activations import ACTIVATIONS
 from ..core.losses import LOSSES
 from ..data.mnist import MNIST_PIXELS
+from ..cli.defaults import none_means
+from ..data.paths import default_data_dir
 from ..errors import ConfigError
 from ..training.optimizers import OPTIMIZERS
 from ..training.schedules import SCHEDULES
@@ -23,60 +26,65 @@ def int_list(text):
 
 def add_data_options(parser):
     group = parser.add_argument_group("data")
-    group.add_argument("--digits", default=None,
-                       help=f"classes to learn: {format_digits(GUIDE.digits)} (default), 0-9, or a list like 3,5,8")
+    group.add_argument("--digits", default=format_digits(GUIDE.digits),
+                       help="classes to learn (label values, digits or not): a range like 0-4 or 0-9, or a list "
+                            "like 3,5,8")
     group.add_argument("--source", default=GUIDE.source,
-                       help="auto (full MNIST if downloaded, else the shipped sample; default), sample, full, "
+                       help="auto (full MNIST if downloaded, else the shipped sample), sample, full, "
                             "a folder of IDX files, or an .npz with images/labels")
-    group.add_argument("--data-dir", default=GUIDE.data_dir, help="where the downloaded full set lives")
+    none_means(group.add_argument("--data-dir", default=GUIDE.data_dir, help="where the downloaded full set lives"),
+               f"$CHAINRULE_DATA_DIR, else the platform's cache folder: here {default_data_dir()}")
     group.add_argument("--test-fraction", type=float, default=GUIDE.test_fraction,
-                       help="share held out for testing when the data has no official split "
-                            f"(default {GUIDE.test_fraction:g})")
-    group.add_argument("--split-seed", type=int, default=GUIDE.split_seed,
-                       help=f"seed of the train/test split (default {GUIDE.split_seed})")
-    group.add_argument("--max-train", type=int, default=GUIDE.max_train, help="use only the first N training examples")
+                       help="share held out for testing when the data has no official split")
+    group.add_argument("--split-seed", type=int, default=GUIDE.split_seed, help="seed of the train/test split")
+    none_means(group.add_argument("--max-train", type=int, default=GUIDE.max_train,
+                                  help="use only the first N training examples"), "all of them")
+    none_means(group.add_argument("--class-names", default=None, metavar="NAMES",
+                                  help="names of the classes, comma-separated, e.g. for Fashion-MNIST "
+                                       "T-shirt,Trouser,Pullover,...: one per class learned, or one per label "
+                                       "value from 0; stored in the model"), "the class numbers")
 
 
 def add_model_options(parser, layers=True):
     group = parser.add_argument_group("network")
     if layers:
-        group.add_argument("--layers", default=None,
-                           help=f"all layer sizes, e.g. {MNIST_PIXELS},128,64,10 (first {MNIST_PIXELS}, last = "
-                                "number of digits)")
-        group.add_argument("--hidden", default=_sizes(GUIDE.hidden),
-                           help=f"hidden layer sizes, e.g. {_sizes(GUIDE.hidden)} (default) or 128,64")
-    group.add_argument("--activation", default=GUIDE.activation,
-                       choices=[a for a in ACTIVATIONS if ACTIVATIONS.lookup(a).elementwise],
-                       help=f"hidden-layer activation (default {GUIDE.activation}, the guide's)")
-    group.add_argument("--dtype", default=GUIDE.dtype, choices=["float64", "float32"])
+        none_means(group.add_argument("--layers", default=None,
+                                      help=f"all layer sizes, e.g. {MNIST_PIXELS},128,64,10 (first {MNIST_PIXELS}, "
+                                           "last = number of digits)"),
+                   f"{MNIST_PIXELS}, the --hidden sizes, one output per digit")
+        group.add_argument("--hidden", default=_sizes(GUIDE.hidden), help="hidden layer sizes, e.g. 64 or 128,64")
+    group.add_argument("--activation", default=GUIDE.activation, choices=[a for a in ACTIVATIONS if ACTIVATIONS.lookup(a).elementwise],
+                       help="hidden-layer activation")
+    group.add_argument("--dtype", default=GUIDE.dtype, choices=["float64", "float32"],
+                       help="floating-point type of the weights and the data")
 
 
 def add_fit_options(parser, loss=True):
     group = parser.add_argument_group("training")
     if loss:
         group.add_argument("--loss", default=GUIDE.loss, choices=list(LOSSES),
-                           help="mse (the guide's, default), cross_entropy (sigmoid outputs) or "
+                           help="mse (the guide's), cross_entropy (sigmoid outputs) or "
                                 "softmax_cross_entropy (softmax over the digits)")
-    group.add_argument("--optimizer", default=GUIDE.optimizer, choices=list(OPTIMIZERS))
-    group.add_argument("--learning-rate", "--lr", type=float, default=None,
-                       help="default: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LEARNING_RATES.items()))
+    group.add_argument("--optimizer", default=GUIDE.optimizer, choices=list(OPTIMIZERS),
+                       help="how the gradient updates the weights")
+    none_means(group.add_argument("--learning-rate", "--lr", type=float, default=None, help="step size"),
+               "by --optimizer: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LEARNING_RATES.items()))
     group.add_argument("--schedule", default=GUIDE.schedule, choices=list(SCHEDULES),
-                       help="learning-rate schedule per epoch: constant (default), step (halve every third "
-                            "of the run), cosine (down to 0)")
-    group.add_argument("--epochs", type=int, default=None, help=f"passes over the training set (default {DEFAULT_EPOCHS})")
-    group.add_argument("--batch-size", type=int, default=GUIDE.batch_size)
-    group.add_argument("--seed", type=int, default=GUIDE.seed,
-                       help=f"network weights and shuffling (default {GUIDE.seed}, the guide's)")
-    group.add_argument("--weight-decay", type=float, default=GUIDE.weight_decay,
-                       help=f"L2 penalty on the weights (default {GUIDE.weight_decay:g})")
+                       help="learning-rate schedule per epoch: constant, step (halve every third of the run), "
+                            "cosine (down to 0)")
+    none_means(group.add_argument("--epochs", type=int, default=None, help="passes over the training set"),
+               f"{DEFAULT_EPOCHS}; with --resume, the checkpoint's")
+    group.add_argument("--batch-size", type=int, default=GUIDE.batch_size, help="examples per gradient step")
+    group.add_argument("--seed", type=int, default=GUIDE.seed, help="seed of the network weights and the shuffling")
+    group.add_argument("--weight-decay", type=float, default=GUIDE.weight_decay, help="L2 penalty on the weights")
     group.add_argument("--dropout", type=float, default=GUIDE.dropout, metavar="P",
-                       help="drop this share of each hidden layer's units while training (default 0)")
-    group.add_argument("--early-stopping", type=int, default=GUIDE.early_stopping, metavar="PATIENCE",
-                       help="stop when the validation loss has not improved for PATIENCE epochs and restore "
-                            "the best weights (a validation split is carved from the training data)")
+                       help="drop this share of each hidden layer's units while training")
+    none_means(group.add_argument("--early-stopping", type=int, default=GUIDE.early_stopping, metavar="PATIENCE",
+                                  help="stop when the validation loss has not improved for PATIENCE epochs and "
+                                       "restore the best weights (a validation split is carved from the training "
+                                       "data)"), "off")
     group.add_argument("--validation-fraction", type=float, default=GUIDE.validation_fraction,
-                       help="share of the training data used for validation with --early-stopping "
-                            f"(default {GUIDE.validation_fraction:g})")
+                       help="share of the training data used for validation with --early-stopping")
 
 
 def config_from_args(args, **overrides):
@@ -87,11 +95,9 @@ def config_from_args(args, **overrides):
         test_fraction=args.test_fraction, weight_decay=args.weight_decay, dropout=args.dropout,
         early_stopping=args.early_stopping,
         validation_fraction=args.validation_fraction, source=args.source, data_dir=args.data_dir,
-        dtype=args.dtype, max_train=args.max_train)
+        dtype=args.dtype, max_train=args.max_train, class_names=args.class_names, digits=args.digits)
     if getattr(args, "loss", None):
         settings["loss"] = args.loss
-    if args.digits is not None:
-        settings["digits"] = args.digits
     if args.epochs is not None:
         settings["epochs"] = args.epochs
     settings.update(overrides)

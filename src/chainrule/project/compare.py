@@ -11,6 +11,7 @@ from ..data.mnist import MNIST_PIXELS
 from ..errors import ConfigError
 from ..files import atomic_write_text
 from .plots import compare_figure, save_figure
+from .naming import data_title
 from .run import prepare_data, train_project
 from .settings import format_digits
 
@@ -22,6 +23,7 @@ class ComparedRun:
     history: object
     test_accuracy: float
     seconds: float
+    data_title: str = ""          # "MNIST digits 0-9", or for other data "fashion.npz: classes 0-9"
 
 
 def variants(base, layer_sizes=(), losses=()):
@@ -56,7 +58,7 @@ def run_comparison(configs, log=None):
     for config in configs:
         result = train_project(config, data=data)
         run = ComparedRun(label_of(config, vary_arch, vary_loss), config, result.history, result.test_accuracy,
-                          result.seconds)
+                          result.seconds, data_title(config, data))
         runs.append(run)
         if log:
             log(run)
@@ -66,8 +68,8 @@ def run_comparison(configs, log=None):
 def write_comparison(runs, out_dir):
     """``compare.png`` (training loss and test accuracy of every run on one plot) and ``compare.json``."""
     os.makedirs(out_dir, exist_ok=True)
-    digits = format_digits(runs[0].config.digits)
-    png = save_figure(compare_figure([(r.label, r.history) for r in runs], f"MNIST digits {digits}"),
+    title = runs[0].data_title or f"MNIST digits {format_digits(runs[0].config.digits)}"
+    png = save_figure(compare_figure([(r.label, r.history) for r in runs], title),
                       os.path.join(out_dir, "compare.png"))
     path = os.path.join(out_dir, "compare.json")
     atomic_write_text(path, json.dumps([{"label": r.label, "config": r.config.to_dict(),

@@ -103,16 +103,18 @@ def confusion_figure(matrix, class_names):
         for j in range(n):
             ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=8,
                     color="white" if matrix[i, j] > threshold else "black")
-    ax.set_xticks(range(n), [str(c) for c in class_names])
-    ax.set_yticks(range(n), [str(c) for c in class_names])
+    names = [str(c) for c in class_names]
+    long_names = max(map(len, names), default=0) > 3            # words, not digits: slanted so they do not overlap
+    ax.set_xticks(range(n), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    ax.set_yticks(range(n), names)
     ax.set(xlabel="Predicted", ylabel="True", title="Confusion matrix (test set)")
     figure.tight_layout()
     return figure
 
 
-def misclassified_figure(images, true_names, predicted_names, confidences, columns=8, n_total=None):
-    """A grid of misclassified digits, each titled with the true and predicted class and the prediction's
-    confidence; ``n_total`` is how many mistakes there are in all."""
+def misclassified_figure(images, true_names, predicted_names, confidences, columns=8, n_total=None, noun="digits"):
+    """A grid of misclassified examples (``noun``: digits, images), each titled with the true and predicted class
+    and the prediction's confidence; ``n_total`` is how many mistakes there are in all."""
     n = len(images)
     rows = max(1, -(-n // columns))
     figure = _figure(columns * 1.25, rows * 1.45 + 0.4)
@@ -121,12 +123,13 @@ def misclassified_figure(images, true_names, predicted_names, confidences, colum
         ax.axis("off")
     for ax, image, true, predicted, confidence in zip(axes, images, true_names, predicted_names, confidences):
         ax.imshow(np.asarray(image).reshape(MNIST_IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"true {true}, pred {predicted}\n{100 * confidence:.0f}% sure", fontsize=7)
+        pair = f"true {true}, pred {predicted}" if len(f"{true}{predicted}") <= 6 else f"true {true}\npred {predicted}"
+        ax.set_title(f"{pair}\n{100 * confidence:.0f}% sure", fontsize=7)
     if n == 0:
         axes[0].text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
     n_total = n if n_total is None else n_total
     shown = f"the {n} most confident of {n_total} mistakes" if n < n_total else f"all {n_total} mistakes"
-    figure.suptitle(f"Misclassified test digits: {shown}", fontsize=10)
+    figure.suptitle(f"Misclassified test {noun}: {shown}", fontsize=10)
     figure.tight_layout()
     return figure
 

@@ -14,17 +14,24 @@ from .plots import (confusion_figure, curves_figure, figure_png_bytes, grad_norm
 
 MAX_MISCLASSIFIED = 32
 
+# Laid out for the device's width (the viewport meta): on a phone (390 px) the text stays at 16 px, pictures
+# shrink to the column, long values wrap and a table wider than the screen scrolls inside its own box, so the
+# page itself never scrolls sideways (tests/project/test_project_report_browser.py).
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px;
-       color: #222; padding: 0 1em; }
+       color: #222; padding: 0 1em; line-height: 1.4; overflow-wrap: anywhere; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
 .summary { font-size: 1.15em; } .passed { color: #1a7f37; font-weight: bold; } .failed { color: #b3261e; font-weight: bold; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; }
-table { border-collapse: collapse; margin: 0.5em 0; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+.table { max-width: 100%; overflow-x: auto; margin: 0.5em 0; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+td.key { overflow-wrap: normal; }
 th { background: #f5f5f5; } td.key { text-align: left; font-family: monospace; }
 .finding { border-left: 4px solid #e0a800; background: #fff8e1; padding: 0.5em 1em; margin: 0.5em 0; }
 .finding.error { border-color: #b3261e; background: #fdecea; } .finding.info { border-color: #1a73e8; background: #e8f0fe; }
 .muted { color: #666; }
+@media (max-width: 600px) { body { margin: 1em auto; padding: 0 0.75em; } h1 { font-size: 1.5em; }
+  .summary { font-size: 1.05em; } td, th { padding: 3px 5px; } }
 """
 
 # Marks the page once every picture has decoded, so a headless browser test can see it in the DOM.
@@ -46,14 +53,14 @@ def _img(figure, alt, element_id):
 
 
 def _table(rows, header=None):
-    out = ["<table>"]
+    out = ['<div class="table"><table>']
     if header:
         out.append("<tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>")
     for row in rows:
         cells = [f'<td class="key">{html.escape(str(row[0]))}</td>'] + \
                 [f"<td>{html.escape(str(c))}</td>" for c in row[1:]]
         out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</table>")
+    out.append("</table></div>")
     return "\n".join(out)
 
 
@@ -91,16 +98,18 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .settings import GUIDE_TARGET, format_digits
+    from .naming import data_title
+    from .settings import GUIDE_TARGET
 
     h, ev, config = result.history, result.evaluation, result.config
-    title = title or f"chainrule training report: MNIST digits {format_digits(config.digits)}"
+    noun = result.data.noun
+    title = title or f"chainrule training report: {data_title(config, result.data)}"
     passed = result.test_accuracy > GUIDE_TARGET
     wrong = ev.misclassified[:MAX_MISCLASSIFIED]
     names = [str(c) for c in ev.class_names]
     misclassified = misclassified_figure(result.data.X_test[wrong], [names[i] for i in ev.labels[wrong]],
                                          [names[i] for i in ev.predicted[wrong]], ev.confidence[wrong],
-                                         n_total=len(ev.misclassified))
+                                         n_total=len(ev.misclassified), noun=noun)
     per_class_rows = [(names[i], int(ev.confusion[i].sum()), int(ev.confusion[i, i]),
                        "-" if np.isnan(ev.per_class[i]) else f"{100 * ev.per_class[i]:.1f}%")
                       for i in range(len(names))]
@@ -115,10 +124,10 @@ def build_report(result, title=None):
     settings_rows = [(k, _format(v)) for k, v in config.to_dict().items()]
     settings_rows += [(f"fit.{k}", _format(v)) for k, v in h.settings.items() if k not in config.to_dict()]
     settings_rows += [(f"file.{k}", v) for k, v in sorted(result.files.items()) if k != "report"]
+    verdict = (f': <span class="{"passed" if passed else "failed"}">{"PASSED" if passed else "NOT YET"}</span> '
+               f"(the guide's target is &gt;{100 * GUIDE_TARGET:.0f}%)" if result.guide_project else "")
     summary = (f'<p class="summary">Final test accuracy <strong id="test-accuracy">{100 * result.test_accuracy:.1f}%'
-               f'</strong> on {len(ev.labels):,} held-out digits: '
-               f'<span class="{"passed" if passed else "failed"}">{"PASSED" if passed else "NOT YET"}</span> '
-               f"(the guide's target is &gt;{100 * GUIDE_TARGET:.0f}%). "
+               f'</strong> on {len(ev.labels):,} held-out {noun}{verdict}. '
                f"{h.epochs} epochs in {result.seconds:.1f} s.</p>")
     if h.stop_reason:
         summary += f"<p>Stopped early: {html.escape(h.stop_reason)}.</p>"
@@ -130,16 +139,16 @@ def build_report(result, title=None):
 {html.escape(result.data.split)}</p>
 {summary}
 <h2 id="curves">Loss and accuracy</h2>
-{_img(curves_figure(h, f"MNIST {format_digits(config.digits)}"), "loss and accuracy curves", "curves-img")}
+{_img(curves_figure(h, data_title(config, result.data)), "loss and accuracy curves", "curves-img")}
 <h2 id="diagnostics">Diagnostics</h2>
 {findings}
 <h2 id="confusion">Confusion matrix</h2>
 {_img(confusion_figure(ev.confusion, names), "confusion matrix", "confusion-img")}
 {_table(per_class_rows, ["class", "test examples", "correct", "accuracy"])}
-<h2 id="misclassified">Misclassified digits</h2>
-<p>{int(np.sum(ev.predicted != ev.labels))} of {len(ev.labels):,} test digits are misclassified; the
+<h2 id="misclassified">Misclassified {noun}</h2>
+<p>{int(np.sum(ev.predicted != ev.labels))} of {len(ev.labels):,} test {noun} are misclassified; the
 {len(wrong)} most confident mistakes:</p>
-{_img(misclassified, "misclassified digits", "misclassified-img")}
+{_img(misclassified, f"misclassified {noun}", "misclassified-img")}
 <h2 id="gradients">Gradient norms per layer</h2>
 {_img(grad_norms_figure(h), "gradient norms per layer", "gradnorms-img")}
 <h2 id="epochs">Epoch by epoch</h2>
@@ -148,6 +157,7 @@ def build_report(result, title=None):
 {_table(settings_rows, ["setting", "value"])}
 """
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)}</title><style>{STYLE}</style><script>{SCRIPT}</script></head>"
             f"<body>{body}</body></html>\n")
 

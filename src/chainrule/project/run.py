@@ -10,6 +10,7 @@ has been downloaded). The number of epochs is chainrule's own choice (see ``DEFA
 ``chainrule.project.settings``.
 """
 import os
+import sys
 import time
 from dataclasses import dataclass, field, replace
 
@@ -20,12 +21,14 @@ from ..core.network import Network
 from ..core.validation import one_hot_matrix
 from ..errors import ModelFileError
 from ..files import atomic_write_text, check_output_folder, run_lock
+from ..terminal import columns, wrap
 from ..training.callbacks import EvaluateOn
 from ..training.evaluation import evaluate
 from ..training.fit import fit
 from ..training.history import History
 from ..training.model_io import save_model
-from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig, format_digits
+from .naming import class_labels, classes_line, data_title
+from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig
 
 
 @dataclass
@@ -34,12 +37,21 @@ class ProjectData:
     labels_train: np.ndarray
     X_test: np.ndarray
     labels_test: np.ndarray
-    X_val: np.ndarray = None
-    labels_val: np.ndarray = None
+    X_val: np.ndarray | None = None
+    labels_val: np.ndarray | None = None
     source: str = ""
     description: str = ""
     split: str = ""
     n_selected: int = 0
+
+    @property
+    def mnist(self):
+        """The data is MNIST's digits (the shipped sample or the full set): the guide's practice project."""
+        return self.source in ("sample", "full")
+
+    @property
+    def noun(self):
+        return "digits" if self.mnist else "images"
 
 
 def prepare_data(config):
@@ -97,6 +109,11 @@ class ProjectResult:
     def passed(self):
         return self.test_accuracy > GUIDE_TARGET
 
+    @property
+    def guide_project(self):
+        """The guide's practice project (MNIST digits), the only data its >80% target is about."""
+        return self.data.mnist
+
 
 def one_hot_targets(labels, n_classes, dtype):
     return one_hot_matrix(labels, n_classes, dtype)
@@ -125,14 +142,17 @@ def train_project(config, progress=False, callbacks=(), data=None, checkpoint=No
     history.settings.update(loss=net.loss.name, layer_sizes=net.layer_sizes, activations=net.activation_names,
                             dtype=net.dtype.name, digits=config.digits, data=data.description,
                             split=data.split)
-    evaluation = evaluate(net, data.X_test, data.labels_test, class_names=config.digits)
+    evaluation = evaluate(net, data.X_test, data.labels_test, class_names=class_labels(config))
     return ProjectResult(config, net, history, data, evaluation, seconds)
 
 
 def model_metadata(result):
+    # the source as a keyword ("auto" resolved to what it used) or an absolute path, so that evaluate finds the
+    # same data, and knows it for the model's own, from any folder
     config = replace(result.config, source=result.data.source if result.data.source in ("sample", "full")
-                     else result.config.source)
-    return {"project": "mnist", "classes": config.digits, "config": config.to_dict(),
+                     else os.path.abspath(result.config.source))
+    return {"project": "mnist", "classes": config.digits, "class_names": class_labels(config),
+            "config": config.to_dict(),
             "data": result.data.description, "split": result.data.split,
             "n_train": int(len(result.data.X_train)), "n_test": int(len(result.data.X_test)),
             "test_accuracy": result.test_accuracy, "epochs_run": result.history.epochs,
@@ -159,7 +179,7 @@ def write_outputs(result, out_dir, report=True):
     history_path = os.path.join(out_dir, "history.json")
     atomic_write_text(history_path, result.history.to_json(indent=1))
     files["history"] = history_path
-    title = f"MNIST digits {format_digits(result.config.digits)}"
+    title = data_title(result.config, result.data)
     files["loss_curve"] = save_figure(curves_figure(result.history, title), os.path.join(out_dir, "loss_curve.png"))
     if report:
         from .report import write_report
@@ -180,23 +200,25 @@ def run_project(config=None, out_dir="runs/train", progress=False, report=True, 
     return result
 
 
-def mse_step_note(config):
-    """The guide-vs-chainrule learning-rate note for MSE with several outputs (``None`` when it doesn't apply)."""
+def mse_step_note(config, width=None):
+    """The guide-vs-chainrule learning-rate note for MSE with several outputs (``None`` when it doesn't apply),
+    wrapped by ``textwrap`` to a console ``width`` columns wide (default: the terminal's, else 80)."""
     k = len(config.digits)
     if config.loss.lower() != "mse" or k < 2 or config.optimizer != "sgd":
         return None
-    lines = [f"Note: chainrule's MSE gradient is the exact gradient of the mean over all {k} outputs, 1/{k} of the",
-             f"      guide's 2(a - t) (guide block 17): learning rate {config.learning_rate:g} is a {k}x smaller step than "
-             f"in the guide's code",
-             f"      (--learning-rate {config.learning_rate * k:g} takes the guide's step)"]
+    note = (f"Note: chainrule's MSE gradient is the exact gradient of the mean over all {k} outputs, 1/{k} of the "
+            f"guide's 2(a - t) (guide block 17): learning rate {config.learning_rate:g} is a {k}x smaller step "
+            f"than in the guide's code (--learning-rate {config.learning_rate * k:g} takes the guide's step)")
     if config.epochs == DEFAULT_EPOCHS and k == 5:
-        lines[-1] += f"; {DEFAULT_EPOCHS} epochs = the guide's 15 at the smaller step."
-    return "\n".join(lines)
+        note += f"; {DEFAULT_EPOCHS} epochs = the guide's 15 at the smaller step."
+    return wrap(note, columns(sys.stdout) if width is None else width, indent="      ")
 
 
-def header_lines(config, data, net):
+def header_lines(config, data, net, width=None):
+    """What ``chainrule train`` prints before training; the note is wrapped to ``width`` (default: the
+    terminal's)."""
     lines = [f"Data: {data.description}",
-             f"Digits {format_digits(config.digits)}: {data.n_selected:,} images -> {len(data.X_train):,} training, "
+             f"{classes_line(config, data)}: {data.n_selected:,} images -> {len(data.X_train):,} training, "
              + (f"{len(data.X_val):,} validation, " if data.X_val is not None else "")
              + f"{len(data.X_test):,} test ({data.split})",
              f"{net}: {net.n_params:,} parameters",
@@ -207,7 +229,7 @@ def header_lines(config, data, net):
              + (f", dropout {config.dropout:g}" if config.dropout else "")
              + (f", early stopping after {config.early_stopping} epochs without improvement"
                 if config.early_stopping else "")]
-    note = mse_step_note(config)
+    note = mse_step_note(config, width)
     if note:
         lines.append(note)
     return lines
@@ -220,9 +242,12 @@ def summary_lines(result):
         lines.append(f"Stopped after epoch {h.epochs}: {h.stop_reason}")
     if h.best_epoch is not None:
         lines.append(f"Restored the weights of epoch {h.best_epoch + 1} (best validation loss)")
-    verdict = "PASSED" if result.passed else "NOT YET - try more epochs or adjust the learning rate"
-    lines.append(f"Final test accuracy: {100 * result.test_accuracy:.1f}% on {len(result.data.X_test):,} held-out "
-                 f"digits (guide's target: >{100 * GUIDE_TARGET:.0f}%) {verdict}")
+    accuracy = (f"Final test accuracy: {100 * result.test_accuracy:.1f}% on {len(result.data.X_test):,} held-out "
+                f"{result.data.noun}")
+    if result.guide_project:
+        verdict = "PASSED" if result.passed else "NOT YET - try more epochs or adjust the learning rate"
+        accuracy += f" (guide's target: >{100 * GUIDE_TARGET:.0f}%) {verdict}"
+    lines.append(accuracy)
     lines.append(f"Trained in {result.seconds:.1f} s")
     return lines
 

@@ -43,6 +43,25 @@ def parse_digits(spec):
     return sorted(digits)
 
 
+def parse_class_names(names, classes):
+    """The names of the selected ``classes`` in their order, from ``"T-shirt,Trouser,..."`` or a list: either one
+    name per selected class, or one per label value from 0 (at least ``max(classes) + 1``; e.g. all ten of
+    Fashion-MNIST's with ``--digits 0-4``). ``None`` stays ``None`` (the class numbers are the names)."""
+    if names is None:
+        return None
+    if isinstance(names, str):
+        names = names.split(",")
+    names = [str(name).strip() for name in names]
+    if any(not name for name in names) or len(set(names)) != len(names):
+        raise ConfigError(f"class names must be distinct and not empty, got {names!r:.200}")
+    if len(names) == len(classes):
+        return names
+    if len(names) > max(classes):
+        return [names[c] for c in classes]
+    raise ConfigError(f"{len(names)} class names for {len(classes)} classes {format_digits(classes)}: give one name "
+                      f"per class, or one per label value 0-{max(classes)} and up")
+
+
 def format_digits(digits):
     digits = list(digits)
     if digits == list(range(digits[0], digits[-1] + 1)):
@@ -59,7 +78,7 @@ class ProjectConfig:
     activation: str = "sigmoid"
     loss: str = "mse"
     optimizer: str = "sgd"
-    learning_rate: float = None          # None: DEFAULT_LEARNING_RATES[optimizer]
+    learning_rate: float | None = None   # None: DEFAULT_LEARNING_RATES[optimizer]
     schedule: str = "constant"
     epochs: int = DEFAULT_EPOCHS
     batch_size: int = 32
@@ -68,18 +87,20 @@ class ProjectConfig:
     test_fraction: float = 0.2
     weight_decay: float = 0.0
     dropout: float = 0.0                  # share of hidden units dropped while training (Network(dropout=))
-    early_stopping: int = None            # patience in epochs; None: off
+    early_stopping: int | None = None     # patience in epochs; None: off
     validation_fraction: float = 0.1      # carved from the training part when early stopping is on
     source: str = "auto"
-    data_dir: str = None
+    data_dir: str | None = None
     dtype: str = "float64"
-    max_train: int = None                 # use only the first N training examples (quick experiments)
+    max_train: int | None = None          # use only the first N training examples (quick experiments)
+    class_names: list | None = None       # a name per class of ``digits`` (e.g. Fashion-MNIST's); None: the numbers
 
     def __post_init__(self):
         def put(name, value):       # the record is frozen: its values are normalized and checked once, here
             object.__setattr__(self, name, value)
 
         put("digits", parse_digits(self.digits))
+        put("class_names", parse_class_names(self.class_names, self.digits))
         put("hidden", check_layer_sizes([MNIST_PIXELS, *self.hidden, max(len(self.digits), 1)])[1:-1])
         if self.learning_rate is None:
             put("learning_rate", DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5))

@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from ..errors import ConfigError
+from ..terminal import clear_line, columns, is_terminal, redraw
 from .metrics import loss_and_accuracy
 
 HOOKS = ("on_train_begin", "on_epoch_begin", "on_batch_end", "on_epoch_end", "on_train_end")
@@ -133,30 +134,51 @@ class EpochLogger(Callback):
 
 
 class ProgressBar(Callback):
-    """A bar across each epoch's batches with the running mean loss, redrawn in place (for a terminal).
-    Redraws at most every ``interval`` seconds; the line is cleared at the end of the epoch."""
+    """A bar across each epoch's batches with the running mean loss, redrawn in place on a terminal.
+
+    Redraws at most every ``interval`` seconds, each fitted to the terminal's current width (the bar narrows
+    first, then the line is cut: ``terminal.redraw``); the line is cleared at the end of the epoch. When the
+    stream is not a terminal (a pipe, a file, a notebook) it draws nothing: the epoch lines are the whole log.
+    """
+
+    min_width = 5
 
     def __init__(self, stream=None, width=28, interval=0.05):
         self.stream, self.width, self.interval = stream, width, interval
         self.last_draw = 0.0
+        self.drawn = False
 
     def _write(self, text):
         stream = self.stream or sys.stderr
         stream.write(text)
         stream.flush()
 
+    def _live(self):
+        return is_terminal(self.stream or sys.stderr)
+
+    def line(self, run, cols):
+        """The bar of the batch just done, for a terminal ``cols`` wide."""
+        done = run.batch + 1
+        head, tail = f"Epoch {run.epoch + 1}/{run.epochs} ", f" {done}/{run.n_batches}  loss {run.running_loss:.4f}"
+        width = max(min(self.width, cols - 1 - len(head) - len(tail) - 2), self.min_width)
+        filled = int(width * done / run.n_batches)
+        bar = "=" * filled + (">" if filled < width else "") + " " * (width - filled - 1)
+        return f"{head}[{bar[:width]}]{tail}"
+
     def on_batch_end(self, run):
         now = time.perf_counter()
-        done = run.batch + 1
-        if done < run.n_batches and now - self.last_draw < self.interval:
+        if run.batch + 1 < run.n_batches and now - self.last_draw < self.interval:
             return
         self.last_draw = now
-        filled = int(self.width * done / run.n_batches)
-        bar = "=" * filled + (">" if filled < self.width else "") + " " * (self.width - filled - 1)
-        self._write(f"\rEpoch {run.epoch + 1}/{run.epochs} [{bar[:self.width]}] "
-                    f"{done}/{run.n_batches}  loss {run.running_loss:.4f}")
+        if not self._live():
+            return
+        cols = columns(self.stream or sys.stderr)
+        self._write(redraw(self.line(run, cols), cols))
+        self.drawn = True
 
     def on_epoch_end(self, run):
-        self._write("\r\033[K")
+        if self.drawn:
+            self._write(clear_line(columns(self.stream or sys.stderr)))
+            self.drawn = False
 
     on_train_end = on_epoch_end

@@ -1,15 +1,18 @@
 """Evaluating a classifier: accuracy overall and per class, the confusion matrix, the misclassified examples."""
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._typing import ArrayLike
+from ..core.network import Network
 from ..core.validation import as_float_array
 from ..data.prep import as_class_numbers
 from ..errors import ConfigError, InputValueError, ShapeError
 from .metrics import confusion_matrix, eval_chunk, per_class_accuracy, predicted_classes
 
 
-def class_probabilities(net, X):
+def class_probabilities(net: Network, X: np.ndarray) -> np.ndarray:
     """Per-class confidence for each row of ``X``: the softmax for softmax cross-entropy networks, else the
     outputs normalised to sum to 1 (sigmoid outputs are scores, not probabilities; the guide's note)."""
     rows, chunk = [], eval_chunk(net)
@@ -60,26 +63,27 @@ class Evaluation:
                 "confusion_matrix": self.confusion.tolist()}
 
 
-def evaluate(net, X, labels, class_names=None):
+def evaluate(net: Network, X: ArrayLike, labels: ArrayLike,
+             class_names: Sequence[object] | None = None) -> Evaluation:
     """Evaluate ``net`` on ``X`` (n, n_in) with integer ``labels`` (class positions 0..k-1)."""
-    X = as_float_array(X, "X", net.dtype)
-    labels = as_class_numbers(labels)
-    if X.ndim != 2 or len(X) != len(labels):
-        raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
-                         f"labels {labels.shape}")
+    data = as_float_array(X, "X", net.dtype)
+    codes = as_class_numbers(labels)
+    if data.ndim != 2 or len(data) != len(codes):
+        raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {data.shape}, "
+                         f"labels {codes.shape}")
     n_classes = max(net.layer_sizes[-1], 2)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise InputValueError(f"labels run from {labels.min()} to {labels.max()}, but the network tells apart "
+    if codes.size and (codes.min() < 0 or codes.max() >= n_classes):
+        raise InputValueError(f"labels run from {codes.min()} to {codes.max()}, but the network tells apart "
                               f"{n_classes} classes (labels 0..{n_classes - 1})")
-    if class_names is None:
-        class_names = list(range(n_classes))
-    elif len(class_names) != n_classes:
-        raise ConfigError(f"class_names has {len(class_names)} names for a network with {n_classes} classes")
-    probabilities = class_probabilities(net, X)
+    names = list(range(n_classes)) if class_names is None else list(class_names)
+    if len(names) != n_classes:
+        raise ConfigError(f"class_names has {len(names)} names for a network with {n_classes} classes")
+    probabilities = class_probabilities(net, data)
     chunk = eval_chunk(net)
-    predicted = predicted_classes(np.concatenate([net.predict_proba(X[i:i + chunk]) for i in range(0, len(X), chunk)])) \
+    predicted = predicted_classes(np.concatenate([net.predict_proba(data[i:i + chunk])
+                                                  for i in range(0, len(data), chunk)])) \
         if net.layer_sizes[-1] == 1 else np.argmax(probabilities, axis=1)
-    confidence = probabilities[np.arange(len(X)), predicted]
-    matrix = confusion_matrix(labels, predicted, n_classes)
-    return Evaluation(list(class_names), labels, predicted, confidence, float(np.mean(predicted == labels)),
+    confidence = probabilities[np.arange(len(data)), predicted]
+    matrix = confusion_matrix(codes, predicted, n_classes)
+    return Evaluation(names, codes, predicted, confidence, float(np.mean(predicted == codes)),
                       matrix, per_class_accuracy(matrix))

@@ -25,9 +25,12 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
+from .._typing import ArrayLike, PathArg
 from ..core.network import Network
 from ..core.threads import blas_threads
 from ..core.validation import check_batch_arrays, check_epochs, check_positive, check_seed
@@ -37,8 +40,8 @@ from .checkpoint import Checkpoint, CheckpointSaver, data_fingerprint, load_chec
 from .diagnostics import Diagnostics
 from .history import History
 from .metrics import labels_from_targets, loss_and_accuracy
-from .optimizers import get_optimizer
-from .schedules import get_schedule
+from .optimizers import Optimizer, get_optimizer
+from .schedules import Schedule, get_schedule
 
 
 # Note: the gradient norms use einsum, not np.vdot/np.linalg.norm: those call a multi-threaded BLAS dot whose
@@ -269,10 +272,15 @@ def _early_stopping(spec):
                       f"EarlyStopping, got {spec!r}")
 
 
-def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", schedule="constant",
-        weight_decay=0.0, validation_data=None, early_stopping=None, callbacks=(), progress=False, seed=None,
-        resume=None, run_callback=None, diagnostics=True, checkpoint=None, checkpoint_every=1,
-        checkpoint_metadata=None):
+def fit(net: Network, X: ArrayLike, y: ArrayLike, *, epochs: int, learning_rate: float, batch_size: int = 32,
+        optimizer: str | Optimizer = "sgd", schedule: str | Schedule = "constant", weight_decay: float = 0.0,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+        early_stopping: int | dict[str, Any] | EarlyStopping | None = None, callbacks: Iterable[object] = (),
+        progress: bool | str = False, seed: int | None = None,
+        resume: PathArg | Checkpoint | dict[str, Any] | None = None,
+        run_callback: Callable[["TrainingRun"], object] | None = None, diagnostics: bool | str | Diagnostics = True,
+        checkpoint: PathArg | None = None, checkpoint_every: int = 1,
+        checkpoint_metadata: dict[str, Any] | None = None) -> History:
     """Train ``net`` on ``X`` (n, n_in) and targets ``y`` for ``epochs`` passes; return a ``History``.
 
     - ``optimizer``: ``"sgd"``, ``"momentum"``, ``"adam"`` or an optimizer object (``training.optimizers``).
@@ -306,7 +314,7 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     if not np.isfinite(weight_decay) or weight_decay < 0:
         raise ConfigError(f"weight_decay must be >= 0, got {weight_decay!r}")
     X, Y = net.prepare_data(X, y)
-    check_batch_arrays(net.layer_sizes, min(batch_size, len(X)), net.dtype)
+    check_batch_arrays(net.layer_sizes, min(batch_size, len(Y)), net.dtype)
     validation = None
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
@@ -318,7 +326,7 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     optimizer = get_optimizer(optimizer)
     schedule = get_schedule(schedule, learning_rate, epochs)
     stopper = _early_stopping(early_stopping)
-    all_callbacks = []
+    all_callbacks: list[object] = []
     if progress is True:
         all_callbacks.append(ProgressBar())
     all_callbacks.extend(callbacks or ())
@@ -334,7 +342,7 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
                 "optimizer": optimizer.config(), "schedule": schedule.config(), "weight_decay": weight_decay,
                 "early_stopping": None if stopper is None else
                 {"patience": stopper.patience, "monitor": stopper.monitor, "min_delta": stopper.min_delta},
-                "n_train": len(X), "n_validation": None if validation is None else len(validation[0]),
+                "n_train": len(Y), "n_validation": None if validation is None else len(validation[0]),
                 "seed": seed}
     run = TrainingRun(net, X, Y, validation, optimizer, schedule, batch_size, weight_decay, epochs,
                       all_callbacks, History(settings))

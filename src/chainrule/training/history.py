@@ -12,6 +12,7 @@ cause, the guide's advice; JSON holds them as ``Finding.to_dict()``, and a dict 
 """
 import json
 import math
+from typing import Any
 
 from .. import safe_json
 from ..errors import ModelFileError
@@ -21,7 +22,20 @@ SERIES = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_
 
 
 class History:
-    def __init__(self, settings=None):
+    train_loss: list[float]
+    train_accuracy: list[float | None]
+    val_loss: list[float | None]
+    val_accuracy: list[float | None]
+    learning_rate: list[float]
+    time: list[float]
+    grad_norms: list[list[float] | None]
+    metrics: dict[str, list[Any]]
+    findings: list[dict[str, Any]]
+    settings: dict[str, Any]
+    stop_reason: str | None
+    best_epoch: int | None
+
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
         for name in SERIES:
             setattr(self, name, [])
         self.metrics = {}
@@ -31,13 +45,13 @@ class History:
         self.best_epoch = None
 
     @property
-    def epochs(self):
+    def epochs(self) -> int:
         return len(self.train_loss)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.epochs
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> list[Any]:
         """A series by name: one of the standard ones or a callback's metric."""
         if name in SERIES:
             return getattr(self, name)
@@ -45,26 +59,26 @@ class History:
             return self.metrics[name]
         raise KeyError(f"no series {name!r} in this history; it has {', '.join(self.series_names())}")
 
-    def series_names(self):
+    def series_names(self) -> list[str]:
         return list(SERIES) + list(self.metrics)
 
-    def append(self, **values):
+    def append(self, **values: Any) -> None:
         """Record one epoch: every standard series gets a value (``None`` when missing)."""
         for name in SERIES:
             getattr(self, name).append(values.get(name))
 
-    def add_metric(self, name, value):
+    def add_metric(self, name: str, value: Any) -> None:
         """Record a callback's value for the epoch being finished."""
         series = self.metrics.setdefault(name, [])
         series.extend([None] * (self.epochs - 1 - len(series)))
         series.append(value)
 
-    def last(self, name):
+    def last(self, name: str) -> Any:
         series = self[name]
         return series[-1] if series else None
 
-    def to_dict(self):
-        data = {name: list(getattr(self, name)) for name in SERIES}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {name: list(getattr(self, name)) for name in SERIES}
         data["metrics"] = {name: list(values) for name, values in self.metrics.items()}
         data.update(findings=[f.to_dict() if isinstance(f, Finding) else f for f in self.findings],
                     settings=self.settings,
@@ -72,7 +86,7 @@ class History:
         return _jsonable(data)
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: dict[str, Any]) -> "History":
         history = cls(data.get("settings"))
         for name in SERIES:
             setattr(history, name, list(data.get(name, [])))
@@ -82,11 +96,11 @@ class History:
         history.best_epoch = data.get("best_epoch")
         return history
 
-    def to_json(self, indent=None):
+    def to_json(self, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     @classmethod
-    def from_json(cls, text, source="the history JSON"):
+    def from_json(cls, text: str | bytes, source: str = "the history JSON") -> "History":
         """A history from its JSON text (size and depth checked: ``safe_json``); ``ModelFileError`` naming
         ``source`` when the text is not a history."""
         data = safe_json.loads(text, source, ModelFileError)

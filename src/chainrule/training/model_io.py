@@ -22,11 +22,13 @@ format version. ``save_model`` refuses what ``load_model`` would refuse (NaN or 
 network never replaces a good file.
 """
 import os
+from typing import Any
 
 import numpy as np
 
 from .. import safe_json
 from ..core.activations import ACTIVATIONS
+from .._typing import PathArg
 from ..core.network import Network
 from ..core.validation import check_parameters
 from ..errors import ChainruleError, ConfigError, InputValueError, ModelFileError
@@ -52,14 +54,14 @@ def describe(net, metadata=None):
     }
 
 
-def atomic_savez(path, arrays):
+def atomic_savez(path: PathArg, arrays: dict[str, Any]) -> str:
     """``np.savez_compressed`` to ``path`` through a temporary file and ``os.replace``."""
     with atomic_write(path, suffix=".npz") as handle:
         np.savez_compressed(handle, **arrays)
     return os.fspath(path)
 
 
-def save_model(net, path, metadata=None):
+def save_model(net: Network, path: PathArg, metadata: dict[str, Any] | None = None) -> str:
     """Save ``net`` (weights + JSON description + ``metadata``) to ``path`` (``.npz``); returns the path."""
     if not isinstance(net, Network):
         raise ConfigError(f"save_model saves a chainrule Network, got {type(net).__name__}")
@@ -160,7 +162,7 @@ def read_model_file(path):
         return description, archive.read_all(weight_names(sizes))
 
 
-def load_model(path):
+def load_model(path: PathArg) -> Network:
     """The ``Network`` saved in ``path``, with the file's JSON description as ``net.description`` and its
     metadata (classes, settings, ...) as ``net.metadata``."""
     description, arrays = read_model_file(path)
@@ -183,11 +185,12 @@ def load_model(path):
         net.set_weights(weights)
     except (ChainruleError, KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"model file {path!r} has an inconsistent description or weights: {exc}") from None
-    net.description = description
-    net.metadata = description.get("metadata", {})
-    if not isinstance(net.metadata, dict):
+    metadata = description.get("metadata", {})
+    if not isinstance(metadata, dict):
         raise ModelFileError(f"model file {path!r} has an inconsistent description: metadata must be a JSON "
-                             f"object, got {type(net.metadata).__name__}")
+                             f"object, got {type(metadata).__name__}")
+    # what a loaded Network carries besides its weights (only load_model sets these two)
+    net.description, net.metadata = description, metadata  # type: ignore[attr-defined]
     return net
 
 

@@ -18,7 +18,7 @@ from ..errors import ConfigError
 
 
 class Optimizer:
-    name = None
+    name: str | None = None
 
     def step(self, params, grads, learning_rate):
         raise NotImplementedError
@@ -50,7 +50,7 @@ class SGD(Optimizer):
 class _Buffered(Optimizer):
     """An optimizer that keeps one or more arrays per parameter, created on the first step."""
 
-    buffers = ()
+    buffers: tuple[str, ...] = ()
 
     def __init__(self):
         self.t = 0
@@ -128,7 +128,7 @@ class Adam(_Buffered):
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 
 
-def get_optimizer(spec, **settings):
+def get_optimizer(spec: "str | Optimizer", **settings: float) -> "Optimizer":
     """An optimizer from a name (``"sgd"``, ``"momentum"``, ``"adam"``) plus settings, or an instance."""
     if isinstance(spec, Optimizer):
         return spec

@@ -15,7 +15,7 @@ from ..errors import ConfigError
 
 
 class Schedule:
-    name = None
+    name: str | None = None
 
     def __init__(self, learning_rate, epochs):
         self.base_lr = check_positive(learning_rate, "learning_rate")
@@ -83,7 +83,7 @@ class Cosine(Schedule):
 SCHEDULES = {"constant": Constant, "step": StepDecay, "cosine": Cosine}
 
 
-def get_schedule(spec, learning_rate, epochs, **settings):
+def get_schedule(spec: "str | Schedule", learning_rate: float, epochs: int, **settings: float) -> "Schedule":
     """A schedule from a name (``"constant"``, ``"step"``, ``"cosine"``) plus settings, or an instance."""
     if isinstance(spec, Schedule):
         return spec

@@ -4,7 +4,7 @@ from ..errors import ConfigError
 
 def add_figure_options(parser, default):
     parser.add_argument("--out", default=default, metavar="FILE",
-                        help=f"where to write the figure (default {default}; .png, .pdf or .svg)")
+                        help="where to write the figure: .png, .pdf or .svg")
     parser.add_argument("--no-figure", action="store_true", help="print the numbers only")
 
 

@@ -36,7 +36,7 @@ class GradcheckResult:
     prediction: np.ndarray
     loss: float
     report: object
-    figure: str = None
+    figure: str | None = None
 
 
 def seeded_gradient_check(layers=(2, 2, 1), seed=0, activation="sigmoid", output_activation=None, loss="mse",

@@ -70,7 +70,7 @@ class OverfitRun:
     step_losses: list = field(default_factory=list)    # mean train_step loss during each epoch
     train_losses: list = field(default_factory=list)   # train loss evaluated after each epoch
     test_losses: list = field(default_factory=list)    # test loss evaluated after each epoch
-    figure: str = None
+    figure: str | None = None
 
     @property
     def best_epoch(self):

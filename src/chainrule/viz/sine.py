@@ -24,7 +24,7 @@ class SineFit:
     prediction: np.ndarray     # the network on x_grid
     X: np.ndarray
     y: np.ndarray
-    figure: str = None
+    figure: str | None = None
 
     @property
     def final_loss(self):

@@ -80,7 +80,7 @@ class LossSurfaces:
     rows: list                 # the guide's table, PredictionRow per prediction
     gradient_rows: list        # the same rows and a few saturated predictions
     points: dict               # {(loss, w): (value, gradient)} at the guide's weights and a saturated corner
-    figure: str = None
+    figure: str | None = None
 
 
 def loss_surfaces(out=None, predictions=GUIDE_PREDICTIONS, span=8.0, n=81):

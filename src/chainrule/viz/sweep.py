@@ -49,7 +49,7 @@ class Sweep:
     seed: int
     steps: int
     runs: list
-    figure: str = None
+    figure: str | None = None
 
 
 def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4, 1), seed=42, out=None):

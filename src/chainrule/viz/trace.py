@@ -31,8 +31,8 @@ class LayerRecord:
     delta: np.ndarray       # dL/dz_l
     dW: np.ndarray
     db: np.ndarray
-    W_new: np.ndarray = None
-    b_new: np.ndarray = None
+    W_new: np.ndarray | None = None
+    b_new: np.ndarray | None = None
 
 
 @dataclass

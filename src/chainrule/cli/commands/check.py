@@ -4,6 +4,7 @@ import json
 
 from ...check import check
 from ...errors import ConfigError
+from ..defaults import none_means
 
 
 def register(subparsers):
@@ -16,13 +17,12 @@ def register(subparsers):
                     "named when one of the catalogue's models of it (or two together) reproduces your numbers; "
                     "--list-mistakes lists them. Exit code 1 when something fails.")
     parser.add_argument("path", nargs="?", help="your .py file")
-    parser.add_argument("--class", dest="class_name", metavar="NAME", help="the class to check (default: the "
-                        "class with forward() and backward(), preferring one named Network)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check (default 60)")
-    parser.add_argument("--probe-timeout", type=float, default=10.0,
-                        help="seconds for each call into your code (default 10)")
+    none_means(parser.add_argument("--class", dest="class_name", metavar="NAME", help="the class to check"),
+               "the class with forward() and backward(), preferring one named Network")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check")
+    parser.add_argument("--probe-timeout", type=float, default=10.0, help="seconds for each call into your code")
     parser.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
-                        help="memory (address space) your code may use, in MB (default 2048)")
+                        help="memory (address space) your code may use, in MB")
     parser.add_argument("--whole-file", action="store_true",
                         help="run your whole file, script statements included (default: only imports, "
                              "functions, classes and constants, so a training script at the bottom is skipped)")

@@ -7,10 +7,14 @@ from ...guide.training_loop import train_xor_pass
 
 
 def register(subparsers):
-    parser = subparsers.add_parser("demo", help="gradient-check a fresh network, then train it on XOR (the guide's Exercise 3.1)")
-    parser.add_argument("--steps", type=int, default=2000, help="passes over the four XOR examples (default 2000)")
-    parser.add_argument("--learning-rate", type=float, default=2.0, help="default 2.0, as in the guide")
-    parser.add_argument("--seed", type=int, default=42)
+    parser = subparsers.add_parser(
+        "demo", help="gradient-check a fresh network, then train it on XOR (the guide's Exercise 3.1)",
+        description="Gradient-check a fresh Network([2, 4, 1]) against central differences, then train it on the "
+                    "four XOR examples with the guide's settings (sigmoid, MSE, one example at a time) and print "
+                    "the loss along the way and the final predictions.")
+    parser.add_argument("--steps", type=int, default=2000, help="passes over the four XOR examples")
+    parser.add_argument("--learning-rate", type=float, default=2.0, help="the guide's is 2.0")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the network's weights")
     parser.set_defaults(func=run)
 
 

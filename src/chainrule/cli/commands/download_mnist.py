@@ -3,6 +3,7 @@ from ...data import MNIST_IMAGE_SHAPE, MNIST_MIRRORS, default_data_dir, download
 from ...data.download import DEADLINE, MIN_RATE
 from ...data.load import SAMPLE_DESCRIPTION
 from ...errors import ConfigError
+from ..defaults import none_means
 
 
 def register(subparsers):
@@ -14,22 +15,22 @@ def register(subparsers):
                     f"folder (default {default_data_dir()}, or $CHAINRULE_DATA_DIR). Nothing half-written is kept; "
                     "without a network, chainrule keeps working on its shipped sample of 10,000 real digits, and "
                     "--guide-npz mnist_data.npz --source sample writes that sample as the guide's file.")
-    parser.add_argument("--data-dir", help="cache folder (default: $CHAINRULE_DATA_DIR, else the platform's cache "
-                                           f"folder: here {default_data_dir()})")
-    parser.add_argument("--mirror", action="append", default=[], metavar="URL",
-                        help="a base URL holding the four .gz files, tried before the built-in mirrors "
-                             "(repeatable; file:// works too)")
+    none_means(parser.add_argument("--data-dir", help="cache folder"),
+               f"$CHAINRULE_DATA_DIR, else the platform's cache folder: here {default_data_dir()}")
+    none_means(parser.add_argument("--mirror", action="append", default=[], metavar="URL",
+                                   help="a base URL holding the four .gz files, tried before the built-in mirrors "
+                                        "(repeatable; file:// works too)"), "only the built-in mirrors")
     parser.add_argument("--guide-npz", metavar="PATH",
                         help="also write the guide's mnist_data.npz (images (N, %d, %d) uint8, labels (N,) uint8), "
                              "which the guide's Practice Project code loads" % MNIST_IMAGE_SHAPE)
     parser.add_argument("--source", choices=["full", "sample"], default="full",
-                        help="what --guide-npz holds: 'full', the 70,000 downloaded digits (default), or 'sample', "
+                        help="what --guide-npz holds: 'full', the 70,000 downloaded digits, or 'sample', "
                              "the 10,000 shipped with chainrule (offline: nothing is downloaded)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--deadline", type=float, default=DEADLINE, metavar="SECONDS",
-                        help=f"give up on a mirror when one file takes longer (default {DEADLINE:g})")
+                        help="give up on a mirror when one file takes longer")
     parser.add_argument("--min-rate", type=float, default=MIN_RATE, metavar="BYTES_PER_S",
-                        help=f"give up on a mirror slower than this over 15 s (default {MIN_RATE:,}; 0: no minimum)")
+                        help="give up on a mirror slower than this over 15 s (0: no minimum)")
     parser.set_defaults(func=run)
 
 

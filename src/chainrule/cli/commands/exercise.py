@@ -13,6 +13,7 @@ from ...errors import ConfigError, OutputError
 from ...exercise import (AnswerFileError, format_class, format_marking, format_solution, format_task, guide_variant,
                          make_variant, mark_file, mark_folder, read_answers, template)
 from ...exercise.classroom import ClassMarking
+from ..defaults import none_means
 
 
 def register(subparsers):
@@ -38,8 +39,8 @@ def register(subparsers):
                                           "*.txt file in it, named after its learner or listed in --roster.")
     mark.add_argument("path", metavar="FILE|FOLDER", help="an answer file, or a folder of answer files")
     _who(mark, required=False)
-    mark.add_argument("--roster", metavar="CSV", help="a folder's learners: a CSV file with a 'student' column "
-                      "and optionally a 'file' column (default: each file's name is its learner's)")
+    none_means(mark.add_argument("--roster", metavar="CSV", help="a folder's learners: a CSV file with a 'student' "
+                                 "column and optionally a 'file' column"), "each file's name is its learner's")
     mark.add_argument("--csv", metavar="FILE", help="also write the gradebook as CSV, one row per learner")
     mark.add_argument("--json", metavar="FILE", help="also write the marks as JSON")
     mark.set_defaults(func=run_mark)
@@ -50,9 +51,10 @@ def _who(parser, required=True):
     group.add_argument("--student", metavar="NAME", help="the learner's name (their numbers follow from it)")
     group.add_argument("--guide", action="store_true",
                        help="the guide's own Exercise 2.1: its network, x = [0.5, 1.5], target 0")
-    parser.add_argument("--course", metavar="SEED", default="",
+    none_means(parser.add_argument("--course", metavar="SEED", default="",
                         help="the course seed: other numbers for the same names. Anyone who has it can print "
-                             "any learner's solution: share it only when learners mark their own work")
+                             "any learner's solution: share it only when learners mark their own work"),
+               "none")
 
 
 def _variant(args):

@@ -5,6 +5,7 @@ from ...errors import ConfigError
 from ...guide import BLOCKS, run_block
 from ...guide.errata import errata_command, see_errata
 from ...guide.practice_project import GUIDE_FILE, guide_data
+from ..defaults import none_means
 
 
 def register(subparsers):
@@ -15,9 +16,9 @@ def register(subparsers):
                     f"what-the-code-prints.md and `{errata_command()}`.")
     parser.add_argument("block", nargs="?", help="a block number (e.g. 14), or 'all'")
     parser.add_argument("--list", action="store_true", help="list the blocks that compute something")
-    parser.add_argument("--npz", metavar="PATH",
-                        help=f"the guide's {GUIDE_FILE}, for the Practice Project's blocks 28 and 31 (default: "
-                             f"./{GUIDE_FILE} if there is one, else the shipped sample of 10,000 digits)")
+    none_means(parser.add_argument("--npz", metavar="PATH",
+                                   help=f"the guide's {GUIDE_FILE}, for the Practice Project's blocks 28 and 31"),
+               f"./{GUIDE_FILE} if there is one, else the shipped sample of 10,000 digits")
     parser.set_defaults(func=run)
 
 

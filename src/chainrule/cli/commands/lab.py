@@ -5,6 +5,7 @@ import webbrowser
 
 from ...errors import ConfigError
 from ...lab import LabServer, save_page, state_from_fragment
+from ..defaults import none_means
 
 DEFAULT_TIMEOUT = 5.0    # seconds a call into the learner's code may take: ms for a step, ~3 s to import torch
 
@@ -19,7 +20,7 @@ def register(subparsers):
     parser.add_argument("link", nargs="?", default="",
                         help="a lab link or its #fragment to start from, e.g. '#layers=2,3,1&seed=0' or "
                              "'#data=xor' (default: the guide's 2->2->1 hand-trace)")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--no-browser", action="store_true", help="print the link, do not open a browser")
     parser.add_argument("--save-page", metavar="FILE.html",
                         help="write the saved page of the link's state (self-contained, no server) and exit")
@@ -27,12 +28,12 @@ def register(subparsers):
                         help="your own network (the guide's API): run in chainrule check's sandbox on the page's "
                              "weights and example, its values beside chainrule's, the first wrong one marked, and "
                              "chainrule check's diagnosis; saving the file reloads it")
-    parser.add_argument("--class", dest="class_name", metavar="NAME",
-                        help="with --mine: the class to run (default: the one with forward() and backward(), "
-                             "preferring Network)")
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help=f"with --mine: the most one call into your code may take, its import too "
-                             f"(default {DEFAULT_TIMEOUT:g})")
+    none_means(parser.add_argument("--class", dest="class_name", metavar="NAME",
+                                   help="with --mine: the class to run"),
+               "the one with forward() and backward(), preferring Network")
+    none_means(parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                                   help="with --mine: the most one call into your code may take, its import too"),
+               f"{DEFAULT_TIMEOUT:g}")
     parser.set_defaults(func=run)
 
 

@@ -11,11 +11,11 @@ def register(subparsers):
                     "example, the same initial weights for each rate. --steps 2000 --lrs 0.1,0.5,2,10 --decimals 6 "
                     "is Exercise 3.2.")
     parser.add_argument("--lrs", type=numbers, default=[0.1, 1.0, 5.0, 50.0],
-                        help="learning rates, comma-separated (default 0.1,1,5,50)")
-    parser.add_argument("--steps", type=int, default=500, help="passes over the four examples (default 500)")
-    parser.add_argument("--layers", default="2,4,1", help="layer sizes (default 2,4,1)")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--decimals", type=int, default=4, help="decimals of the final losses (default 4)")
+                        help="learning rates, comma-separated")
+    parser.add_argument("--steps", type=int, default=500, help="passes over the four examples")
+    parser.add_argument("--layers", default="2,4,1", help="layer sizes")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the network's weights")
+    parser.add_argument("--decimals", type=int, default=4, help="decimals of the final losses")
     add_figure_options(parser, "learning_rates.png")
     parser.set_defaults(func=run)
 

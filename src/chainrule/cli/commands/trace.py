@@ -3,6 +3,7 @@ import argparse
 
 from ... import safe_json
 from ...errors import ConfigError
+from ..defaults import none_means
 from ...viz import animation_format, check_drawable, format_trace, save_animation, spec_from_options, trace_from_spec
 
 
@@ -29,16 +30,19 @@ def register(subparsers):
     parser.add_argument("--spec", metavar="FILE.json", help="weights, biases, x, target, activation, loss, "
                         "learning_rate (or layers and seed) from a JSON file")
     parser.add_argument("--layers", help="a seeded Network of these sizes, e.g. 2,3,1")
-    parser.add_argument("--seed", type=int, help="seed of the Network's weights (with --layers; default 0)")
+    none_means(parser.add_argument("--seed", type=int, help="seed of the Network's weights"), "0 with --layers")
     parser.add_argument("--weights", type=_json, help="JSON list of (n_out, n_in) matrices, one per layer")
-    parser.add_argument("--biases", type=_json, help="JSON list of bias vectors (default zeros)")
-    parser.add_argument("--x", type=_numbers, help="the input, e.g. 1,2 (default 1,2,...,n_in)")
-    parser.add_argument("--target", type=_numbers, help="the target, e.g. 1 (default all ones)")
-    parser.add_argument("--activation", help="hidden activation: sigmoid, tanh, relu, leaky_relu, identity")
-    parser.add_argument("--output-activation", help="output activation (default sigmoid)")
-    parser.add_argument("--loss", help="mse, cross_entropy or softmax_cross_entropy")
-    parser.add_argument("--learning-rate", "--lr", type=float, dest="learning_rate", help="default 0.5")
-    parser.add_argument("--decimals", type=int, default=4, help="decimals printed (default 4, as the guide)")
+    none_means(parser.add_argument("--biases", type=_json, help="JSON list of bias vectors"),
+               "the guide's, or zeros with --layers/--weights")
+    none_means(parser.add_argument("--x", type=_numbers, help="the input, e.g. 1,2"), "the guide's 1,2, or 1,2,...,n_in")
+    none_means(parser.add_argument("--target", type=_numbers, help="the target, e.g. 1"), "all ones (one-hot class 0 for softmax_cross_entropy)")
+    none_means(parser.add_argument("--activation", help="hidden activation: sigmoid, tanh, relu, leaky_relu, identity"),
+               "sigmoid")
+    none_means(parser.add_argument("--output-activation", help="output activation"), "sigmoid")
+    none_means(parser.add_argument("--loss", help="mse, cross_entropy or softmax_cross_entropy"), "mse")
+    none_means(parser.add_argument("--learning-rate", "--lr", type=float, dest="learning_rate",
+                                   help="step size of the update"), "0.5")
+    parser.add_argument("--decimals", type=int, default=4, help="decimals printed; the guide prints 4")
     parser.add_argument("--no-notes", action="store_true", help="do not compare with the guide's printed numbers")
     parser.add_argument("--animate", metavar="FILE", help="also write the animation: FILE.gif or FILE.html")
     parser.set_defaults(func=run)

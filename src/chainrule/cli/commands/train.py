@@ -5,6 +5,8 @@ from dataclasses import replace
 
 from ...errors import ConfigError
 from ...files import run_lock
+from ...terminal import is_terminal
+from ..defaults import none_means
 from ...training.checkpoint import load_checkpoint
 from ...project.run import (check_outputs, header_lines, prepare_data, build_network, summary_lines, train_project,
                             write_outputs)
@@ -23,13 +25,14 @@ def register(subparsers):
     add_model_options(parser)
     add_fit_options(parser)
     group = parser.add_argument_group("output")
-    group.add_argument("--out", default="runs/train", help="output folder (default runs/train)")
+    group.add_argument("--out", default="runs/train", help="output folder")
     group.add_argument("--no-report", action="store_true", help="skip the HTML report")
     group.add_argument("--progress", choices=["auto", "bar", "epochs"], default="auto",
-                       help="per-batch progress bar (bar), epoch lines only (epochs), or bar on a terminal (auto)")
-    group.add_argument("--checkpoint", default=None, metavar="FILE",
-                       help="save the whole training state here after every epoch and on Ctrl-C "
-                            "(default OUT/checkpoint.npz)")
+                       help="per-batch progress bar (bar: drawn only when stderr is a terminal), epoch lines only "
+                            "(epochs), or the bar when both stdout and stderr are a terminal (auto)")
+    none_means(group.add_argument("--checkpoint", default=None, metavar="FILE",
+                                  help="save the whole training state here after every epoch and on Ctrl-C"),
+               "OUT/checkpoint.npz")
     group.add_argument("--no-checkpoint", action="store_true", help="write no checkpoint")
     group.add_argument("--resume", default=None, metavar="CHECKPOINT",
                        help="continue an interrupted run from its checkpoint, with its settings (only --epochs "
@@ -71,7 +74,7 @@ def _train(args, checkpoint_path):
     print()
     progress = args.progress
     if progress == "auto":
-        progress = "bar" if sys.stderr.isatty() else "epochs"
+        progress = "bar" if is_terminal(sys.stdout) and is_terminal(sys.stderr) else "epochs"
     result = train_project(config, progress=True if progress == "bar" else "epochs", data=data,
                            checkpoint=checkpoint_path, resume=checkpoint)
     files = write_outputs(result, args.out, report=not args.no_report)

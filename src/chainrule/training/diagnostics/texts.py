@@ -221,7 +221,7 @@ WORDINGS = {
 }
 
 #: the hard evidence a "not learning" finding adds to its measurement, by name
-NOT_LEARNING_NOTES = {
+NOT_LEARNING_NOTES: "dict[str, Callable[..., str]]" = {
     "output_saturated": lambda e: f"the output layer is saturated ({100 * e.output_saturated:.0f}% of its activations)",
     "zero_gradients": lambda e: "every weight gradient is exactly 0",
     "frozen_loss": lambda e: "the loss has not changed at all since the last epoch",
