@@ -19,7 +19,7 @@ from ..errors import ConfigError
 T = TypeVar("T")
 
 
-class Registry(Sequence, Generic[T]):  # type: ignore[type-arg]
+class Registry(Sequence, Generic[T]):
     """The kinds of one family (``kind`` is "activation", "loss" or "layer"), each under its ``name``."""
 
     def __init__(self, kind: str, base: Type[T], aliases: Mapping[str, str] | None = None) -> None:

@@ -10,7 +10,7 @@ from ..errors import ConfigError
 from .layers import LAYERS, Dense, Dropout, Layer
 
 
-class ParameterList(list):  # type: ignore[type-arg]
+class ParameterList(list):
     """``net.weights`` (or ``net.biases``): a plain list of the layers' arrays, the same objects the layers
     compute with. Assigning an item (``net.weights[0] = new_W``) hands the new array to its layer too, and
     indexing into an array (``net.weights[0][1, 0] = 0.5``) changes the layer's array, since it is the same one."""
