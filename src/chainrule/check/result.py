@@ -18,6 +18,12 @@ from ..findings import Finding, plain
 
 PASS, FAIL, WARN, SKIP = "PASS", "FAIL", "WARN", "SKIP"
 SCHEMA = "chainrule-check/1"
+# The checks a class with the whole guide's API gets (judges.CHECKS, in order), and the method each one needs
+# beyond forward() and backward(): a check that is not in a result was not run, for this reason.
+ALL_CHECKS = ("initial weights", "mse_loss", "forward", "backward", "gradient check", "batches", "train_step",
+              "training run", "train_epoch", "shuffling")
+NEEDS = {"mse_loss": "mse_loss", "train_step": "train_step", "training run": "train_step",
+         "train_epoch": "train_epoch", "shuffling": "train_epoch"}
 
 
 @dataclass
@@ -74,10 +80,33 @@ class CheckResult:
         return next((c for c in self.checks if c.name == name), None)
 
     @property
+    def not_checked(self) -> List[tuple]:
+        """``[(check, why)]``: every check that was skipped (SKIP, its summary says why) or not run at all (the
+        class has no method for it, or the run ended before it), in the order of ``ALL_CHECKS``."""
+        out = [(c.name, f"skipped: {c.summary}") for c in self.checks if c.status == SKIP]
+        if any(c.name == "load" for c in self.checks):
+            return out                    # the file did not load: that failure says everything
+        ran = {c.name for c in self.checks} | ({"train_step"} if self.check_named("one update") else set())
+        for name in ALL_CHECKS:
+            if name not in ran:
+                method = NEEDS.get(name)
+                why = (f"your file has no {method}" if method == "mse_loss" else
+                       f"your class has no {method}" if method else "not run")
+                if not self.passed and method is None:
+                    why = "not run: the check stopped before it (see the first failure)"
+                out.append((name, why))
+        return out
+
+    @property
     def verdict(self) -> str:
+        """One line. "all checks passed" only when every check ran and none failed; otherwise it names what
+        failed, or what was not checked (``not_checked`` says why)."""
         if self.passed:
             warned = [c.name for c in self.checks if c.status == WARN]
-            return "all checks passed" + (f" (with warnings: {', '.join(warned)})" if warned else "")
+            missing = [name for name, _ in self.not_checked]
+            words = "passed every check that ran" if missing else "all checks passed"
+            return (words + (f" (with warnings: {', '.join(warned)})" if warned else "")
+                    + (f"; not checked: {', '.join(missing)}" if missing else ""))
         return f"FAILED: {', '.join(self.failed)}"
 
     def to_dict(self) -> dict:
