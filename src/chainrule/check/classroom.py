@@ -249,11 +249,11 @@ def check_class(paths, *, jobs=None, class_name=None, timeout=60.0, probe_timeou
 
 
 def _in_parallel(items, options, jobs):
-    """Worker processes (each check's analysis is Python: threads would wait for each other). A worker that
-    dies takes no file with it: what it left undone is checked again here, one file at a time."""
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    """Worker processes (each check's analysis is Python: threads would wait for each other), started fresh
+    ("spawn": this process's environment as it is now, no fork of a process with threads). A worker that dies
+    takes no file with it: what it left undone is checked again here, one file at a time."""
     rows = [None] * len(items)
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(check_one, path, shown, options) for path, shown in items]
         for i, future in enumerate(futures):
             try:
