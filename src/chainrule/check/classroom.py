@@ -253,13 +253,18 @@ def _in_parallel(items, options, jobs):
     ("spawn": this process's environment as it is now, no fork of a process with threads). A worker that dies
     takes no file with it: what it left undone is checked again here, one file at a time."""
     rows = [None] * len(items)
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = [pool.submit(check_one, path, shown, options) for path, shown in items]
         for i, future in enumerate(futures):
             try:
                 rows[i] = future.result()
             except Exception:       # BrokenProcessPool: a worker died (checked again below)
                 pass
+    except BaseException:           # Ctrl-C: no file not yet started is started (each sandbox ends its own)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     for i, (path, shown) in enumerate(items):
         if rows[i] is None:
             rows[i] = check_one(path, shown, options)
