@@ -211,6 +211,16 @@ def test_cli_bad_paths(tmp_path, capsys):
     assert "not a regular file" in capsys.readouterr().err
 
 
+def test_a_file_that_does_not_load_and_one_out_of_memory(tmp_path):
+    shutil.copy(FIXTURES / "import_error.py", tmp_path / "raises.py")       # raises at the top level
+    shutil.copy(FIXTURES / "eats_memory.py", tmp_path / "greedy.py")        # backward() asks for 8 GB
+    checked = check_class([str(tmp_path)], jobs=1, whole_file=True, memory_limit=512)
+    assert [(s.file, s.status) for s in checked.submissions] == [("greedy.py", "out of memory"),
+                                                                ("raises.py", "not loaded")]
+    assert checked.submissions[1].first_failure == "load" and checked.submissions[0].limits == ["memory_limit"]
+    assert "Not checked fully: 2: out of memory 1 (greedy.py); not loaded 1 (raises.py)" in format_class(checked)
+
+
 def test_a_failure_of_chainrule_itself_is_that_files_row(tmp_path, monkeypatch):
     folder = make_class(tmp_path / "lab", ["ada.py", "alan.py"])
     real = classroom.check

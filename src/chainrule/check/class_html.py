@@ -36,6 +36,7 @@ details { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 10px; }
 details > summary { cursor: pointer; padding: 8px 10px; font-size: 15px; overflow-wrap: anywhere; }
 details[open] > summary { border-bottom: 1px solid var(--line); }
 details:target, details.target { border-color: #0b57b3; box-shadow: 0 0 0 2px #0b57b3 inset; }
+.back { margin: 0; padding: 0 10px 8px; font-size: 14px; }
 pre { margin: 0; padding: 10px; overflow-x: auto; font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, monospace; }
 @media (max-width: 640px) {
   body { padding: 10px; }
@@ -120,6 +121,7 @@ def render_class_html(checked) -> str:
     for i, s in enumerate(checked.submissions):
         parts.append(f'<details id="{_anchor(i)}"><summary><b>{e(s.file)}</b>: '
                      f'<span class="{_status_class(s.status)}">{e(s.status)}</span></summary>'
-                     f"<pre>{e(learner_report(s, hints=3))}</pre></details>")
+                     f'<pre>{e(learner_report(s, hints=3))}</pre>'
+                     f'<p class="back"><a href="#files">back to the table</a></p></details>')
     parts += [f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
