@@ -44,7 +44,11 @@ def checked(tmp_path_factory, pids):
     folder = make_class(tmp_path_factory.mktemp("class") / "lab3")
     os.environ["CHAINRULE_TEST_PIDS"] = str(pids)         # forks.py writes its children's pids here
     try:
-        return check_class([str(folder)], jobs=2, **LIMITS)
+        done = []
+        checked = check_class([str(folder)], jobs=2, progress=lambda n, total, s: done.append((n, total, s.file)),
+                              **LIMITS)
+        assert sorted(f for _, _, f in done) == sorted(CLASS) and [n for n, _, _ in done] == list(range(1, 10))
+        return checked
     finally:
         del os.environ["CHAINRULE_TEST_PIDS"]
 
@@ -231,7 +235,9 @@ def test_a_failure_of_chainrule_itself_is_that_files_row(tmp_path, monkeypatch):
         return real(path, **options)
 
     monkeypatch.setattr(classroom, "check", fragile)
-    checked = check_class([str(folder)], jobs=1)
+    seen = []
+    checked = check_class([str(folder)], jobs=1, progress=lambda done, total, s: seen.append((done, total, s.file)))
     assert [(s.file, s.status) for s in checked.submissions] == [("ada.py", "passed"), ("alan.py", "error")]
+    assert seen == [(1, 2, "ada.py"), (2, 2, "alan.py")]
     assert checked.submissions[1].error == ("chainrule's own code failed on this file (IndexError: list index out "
                                             "of range)")

@@ -232,33 +232,42 @@ def status_of(result) -> str:
 
 
 def check_class(paths, *, jobs=None, class_name=None, timeout=60.0, probe_timeout=10.0, memory_limit=2048,
-                whole_file=False) -> ClassCheck:
+                whole_file=False, progress=None) -> ClassCheck:
     """Check every learner's file of ``paths`` (folders and files; ``submission_files``), ``jobs`` at a time
-    (default: the number of cores), each with the limits of a single check. Returns a ``ClassCheck``."""
+    (default: the number of cores), each with the limits of a single check. ``progress(done, total,
+    submission)`` is called as each file is done, in the order they finish. Returns a ``ClassCheck``."""
     items = submission_files(paths)
     options = dict(class_name=class_name, timeout=timeout, probe_timeout=probe_timeout, memory_limit=memory_limit,
                    whole_file=whole_file)
     jobs = max(1, min(int(jobs or os.cpu_count() or 1), len(items)))
+    done = []
+
+    def finished(row):
+        done.append(row)
+        if progress is not None:
+            progress(len(done), len(items), row)
+        return row
+
     start = time.perf_counter()
     if jobs == 1:
-        rows = [check_one(path, shown, options) for path, shown in items]
+        rows = [finished(check_one(path, shown, options)) for path, shown in items]
     else:
-        rows = _in_parallel(items, options, jobs)
+        rows = _in_parallel(items, options, jobs, finished)
     shown = " ".join(os.fspath(p) for p in paths) if not isinstance(paths, (str, os.PathLike)) else os.fspath(paths)
     return ClassCheck(shown, tuple(rows), round(time.perf_counter() - start, 3), jobs)
 
 
-def _in_parallel(items, options, jobs):
+def _in_parallel(items, options, jobs, finished):
     """Worker processes (each check's analysis is Python: threads would wait for each other), started fresh
     ("spawn": this process's environment as it is now, no fork of a process with threads). A worker that dies
     takes no file with it: what it left undone is checked again here, one file at a time."""
     rows = [None] * len(items)
     pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
     try:
-        futures = [pool.submit(check_one, path, shown, options) for path, shown in items]
-        for i, future in enumerate(futures):
+        futures = {pool.submit(check_one, path, shown, options): i for i, (path, shown) in enumerate(items)}
+        for future in concurrent.futures.as_completed(futures):
             try:
-                rows[i] = future.result()
+                rows[futures[future]] = finished(future.result())
             except Exception:       # BrokenProcessPool: a worker died (checked again below)
                 pass
     except BaseException:           # Ctrl-C: no file not yet started is started (each sandbox ends its own)
@@ -267,7 +276,7 @@ def _in_parallel(items, options, jobs):
     pool.shutdown()
     for i, (path, shown) in enumerate(items):
         if rows[i] is None:
-            rows[i] = check_one(path, shown, options)
+            rows[i] = finished(check_one(path, shown, options))
     return rows
 
 

@@ -118,6 +118,12 @@ def run_one(args):
     return result.exit_code
 
 
+def _progress(done, total, submission):
+    """On a terminal: one line that counts the files as they are done (cleared at the end)."""
+    print(f"\r\033[Kchecked {done} of {total}: {submission.file} {submission.status}"[:100], end="",
+          file=sys.stderr, flush=True)
+
+
 def run_class(args):
     from ...check.class_html import render_class_html
     from ...check.class_report import format_class, write_learner_reports
@@ -131,7 +137,9 @@ def run_class(args):
     _outputs(args)
     checked = check_class(args.paths, jobs=args.jobs, class_name=args.class_name, timeout=args.timeout,
                           probe_timeout=args.probe_timeout, memory_limit=args.memory_limit,
-                          whole_file=args.whole_file)
+                          whole_file=args.whole_file, progress=_progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
     if args.json == "-":
         print(json.dumps(checked.to_dict(), indent=2))
     else:
