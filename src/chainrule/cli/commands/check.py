@@ -23,12 +23,15 @@ def register(subparsers):
                     "backward(target), and where present train_step, train_epoch and mse_loss - and compares it "
                     "with chainrule and with central differences of your own loss on seeded networks. A mistake is "
                     "named when one of the catalogue's models of it (or two together) reproduces your numbers; "
-                    "--list-mistakes lists them. Exit code 1 when something fails.")
+                    "--list-mistakes lists them. A folder (every *.py file in it) or several files: a class check, each "
+                    "file in its own sandbox, in parallel, with a summary of what to re-teach (--html, --csv, --json "
+                    "for the teacher; --learner-reports DIR --hints N for the learners). Exit code 1 when something "
+                    "fails (in a class: when any file did not pass), 2 on bad usage.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="your .py file; or a folder of learners' .py files, or several files: a class check")
     parser.add_argument("--class", dest="class_name", metavar="NAME", help="the class to check (default: the "
                         "class with forward() and backward(), preferring one named Network)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check of a file (of each file, in a class; default 60)")
     parser.add_argument("--probe-timeout", type=float, default=10.0,
                         help="seconds for each call into your code (default 10)")
     parser.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
