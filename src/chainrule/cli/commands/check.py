@@ -31,7 +31,8 @@ def register(subparsers):
                         help="your .py file; or a folder of learners' .py files, or several files: a class check")
     parser.add_argument("--class", dest="class_name", metavar="NAME", help="the class to check (default: the "
                         "class with forward() and backward(), preferring one named Network)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole check of a file (of each file, in a class; default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds for the whole check of a file (of each file, in a class; default 60)")
     parser.add_argument("--probe-timeout", type=float, default=10.0,
                         help="seconds for each call into your code (default 10)")
     parser.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
