@@ -98,7 +98,8 @@ def test_the_console_summary(checked):
     assert ("Not checked fully: 3: crashed 1 (ken.py); timed out 1 (barbara.py); no class 1 (donald.py)") in text
     lines = text.splitlines()
     first = lines.index("Mistakes, most common first (what to re-teach):")
-    assert lines[first + 1].split()[:2] == ["2", "dropped_mean"] and lines[first + 2].strip() == "in: alan.py, edsger.py"
+    assert lines[first + 1].split()[:2] == ["2", "dropped_mean"]
+    assert lines[first + 2].strip() == "in: alan.py, edsger.py"
     assert next(line for line in lines if line.strip().startswith("barbara.py")).split()[1:3] == ["timed", "out"]
     assert lines[-1] == "Verdict: 6 of 9 did not pass (3 not checked fully)."
 
@@ -148,7 +149,8 @@ def test_a_learners_report_never_says_all_passed_over_what_was_not_checked(check
     assert "all checks passed" not in report
     assert "Verdict: passed every check that ran; not checked: batches, mse_loss, train_step, training run, " \
            "train_epoch, shuffling." in report
-    assert "  train_step: your class has no train_step." in report and "  mse_loss: your file has no mse_loss." in report
+    assert "  train_step: your class has no train_step." in report
+    assert "  mse_loss: your file has no mse_loss." in report
     assert "  batches: skipped (its line above says why)." in report
     donald = learner_report(row(checked, "donald.py"), hints=1)
     assert donald.endswith("Verdict: NOT CHECKED (no class): none of the checks ran on your file.")

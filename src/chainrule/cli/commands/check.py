@@ -23,8 +23,8 @@ def register(subparsers):
                     "backward(target), and where present train_step, train_epoch and mse_loss - and compares it "
                     "with chainrule and with central differences of your own loss on seeded networks. A mistake is "
                     "named when one of the catalogue's models of it (or two together) reproduces your numbers; "
-                    "--list-mistakes lists them. A folder (every *.py file in it) or several files: a class check, each "
-                    "file in its own sandbox, in parallel, with a summary of what to re-teach (--html, --csv, --json "
+                    "--list-mistakes lists them. A folder (every *.py file in it) or several files: a class check, "
+                    "each file in its own sandbox, in parallel, with a summary of what to re-teach (--html, --csv, --json "
                     "for the teacher; --learner-reports DIR --hints N for the learners). Exit code 1 when something "
                     "fails (in a class: when any file did not pass), 2 on bad usage.")
     parser.add_argument("paths", nargs="*", metavar="PATH",
