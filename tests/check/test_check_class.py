@@ -5,6 +5,7 @@ and nothing a learner's file started outlives the check. One class run serves ev
 import csv
 import io
 import json
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -85,6 +86,7 @@ def test_no_file_disturbs_another(checked, pids):
     started = sorted(p.name for p in pids.iterdir())
     assert [name.split("-")[0] for name in started] == ["child", "daemon"]     # forks.py did start them...
     assert not any(_alive(int(name.split("-")[1])) for name in started)       # ...and none outlived the check
+    assert multiprocessing.active_children() == []                            # nor did the worker processes
     for s in checked.submissions:          # the flood stays in margaret's report, capped
         if s.result is not None and s.file != "margaret.py":
             assert "xxxxxxxx" not in s.result.printed
