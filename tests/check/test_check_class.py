@@ -193,6 +193,8 @@ def test_cli_single_file_hint_levels(capsys):
     assert main(["check", str(FIXTURES / "mistake_dropped_mean.py"), "--hints", "2"]) == 1
     level2 = capsys.readouterr().out
     assert "[dropped_mean]" in level2 and "Where:  line 40" in level2 and "Fix:" not in level2
+    assert main(["check", str(FIXTURES / "mistake_dropped_mean.py"), "--hints", "1", "--json"]) == 2
+    assert "--json prints the whole result" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, words", [

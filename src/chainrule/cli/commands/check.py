@@ -109,6 +109,9 @@ def run_one(args):
     _outputs(args)
     if args.jobs is not None:
         raise ConfigError("--jobs is for a class check (a folder, or several files)")
+    if args.json == "-" and args.hints is not None:
+        raise ConfigError("--hints sets what the printed report shows, and --json prints the whole result instead; "
+                          "--json FILE writes the whole result and prints the report at the --hints level")
     result = check(args.paths[0], class_name=args.class_name, timeout=args.timeout, probe_timeout=args.probe_timeout,
                    memory_limit=args.memory_limit, whole_file=args.whole_file)
     if args.json == "-":
