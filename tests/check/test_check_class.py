@@ -114,6 +114,7 @@ def test_the_gradebook_csv_and_json(checked):
     by_file = {r["file"]: r for r in rows}
     assert by_file["alan.py"]["mistakes"] == "dropped_mean" and by_file["alan.py"]["line"] == "40"
     assert by_file["alan.py"]["failed_checks"].split("; ")[:2] == ["backward", "gradient check"]
+    assert by_file["ken.py"]["not_checked"].split("; ")[:2] == ["mse_loss", "forward"]     # the crash came first
     assert by_file["ada.py"]["status"] == "passed" and by_file["ada.py"]["not_checked"] == "batches"
     assert by_file["donald.py"]["class_name"] == "" and by_file["donald.py"]["error"].startswith("donald.py has no")
     data = json.loads(json.dumps(checked.to_dict(), allow_nan=False))
@@ -149,11 +150,13 @@ def test_a_learners_report_never_says_all_passed_over_what_was_not_checked(check
     linus = row(checked, "linus.py")          # right, but no mse_loss, train_step or train_epoch to check
     report = learner_report(linus, hints=1)
     assert "all checks passed" not in report
-    assert "Verdict: passed every check that ran; not checked: batches, mse_loss, train_step, training run, " \
+    assert "Verdict: passed every check that ran; not checked: mse_loss, batches, train_step, training run, " \
            "train_epoch, shuffling." in report
     assert "  train_step: your class has no train_step." in report
     assert "  mse_loss: your file has no mse_loss." in report
     assert "  batches: skipped (its line above says why)." in report
+    ken = row(checked, "ken.py").result.not_checked          # a crash: what came after it did not run
+    assert ken[0] == ("mse_loss", "not run: your code's process ended before it (the limit is named above)")
     donald = learner_report(row(checked, "donald.py"), hints=1)
     assert donald.endswith("Verdict: NOT CHECKED (no class): none of the checks ran on your file.")
 

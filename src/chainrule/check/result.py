@@ -22,6 +22,7 @@ SCHEMA = "chainrule-check/1"
 # beyond forward() and backward(): a check that is not in a result was not run, for this reason.
 ALL_CHECKS = ("initial weights", "mse_loss", "forward", "backward", "gradient check", "batches", "train_step",
               "training run", "train_epoch", "shuffling")
+ENDED = ("process_ended", "time_limit", "cpu_limit")     # diagnoses of a run that ended before its last check
 NEEDS = {"mse_loss": "mse_loss", "train_step": "train_step", "training run": "train_step",
          "train_epoch": "train_epoch", "shuffling": "train_epoch"}
 
@@ -81,19 +82,26 @@ class CheckResult:
 
     @property
     def not_checked(self) -> List[tuple]:
-        """``[(check, why)]``: every check that was skipped (SKIP, its summary says why) or not run at all (the
-        class has no method for it, or the run ended before it), in the order of ``ALL_CHECKS``."""
-        out = [(c.name, f"skipped: {c.summary}") for c in self.checks if c.status == SKIP]
+        """``[(check, why)]``: every check that was skipped (SKIP: its summary says why) or not run at all (the
+        class has no method for it, or the learner's process ended before it), in the order of ``ALL_CHECKS``."""
         if any(c.name == "load" for c in self.checks):
-            return out                    # the file did not load: that failure says everything
+            return []                     # the file did not load: that failure says everything
+        skipped = {c.name: c.summary for c in self.checks if c.status == SKIP}
         ran = {c.name for c in self.checks} | ({"train_step"} if self.check_named("one update") else set())
+        ended = any(d.kind in ENDED for d in self.diagnoses)
+        out = []
         for name in ALL_CHECKS:
-            if name not in ran:
+            if name in skipped:
+                out.append((name, f"skipped: {skipped[name]}"))
+            elif name not in ran:
                 method = NEEDS.get(name)
-                why = (f"your file has no {method}" if method == "mse_loss" else
-                       f"your class has no {method}" if method else "not run")
-                if not self.passed and method is None:
-                    why = "not run: the check stopped before it (see the first failure)"
+                if ended:
+                    why = "not run: your code's process ended before it (the limit is named above)"
+                elif method:
+                    why = f"your file has no {method}" if method == "mse_loss" else f"your class has no {method}"
+                else:
+                    why = "not run" + (": the check stopped before it (see the first failure)" if not self.passed
+                                       else "")
                 out.append((name, why))
         return out
 
