@@ -224,6 +224,19 @@ def test_cli_bad_paths(tmp_path, capsys):
     assert "not a regular file" in capsys.readouterr().err
 
 
+def test_which_files_are_a_class(tmp_path):
+    folder = make_class(tmp_path / "lab", ["ada.py", "alan.py"])
+    (folder / ".hidden.py").write_text("")
+    (folder / "notes.txt").write_text("")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deeper.py").write_text("")
+    assert classroom.submission_files(str(folder)) == [(str(folder / "ada.py"), "ada.py"),
+                                                       (str(folder / "alan.py"), "alan.py")]
+    both = classroom.submission_files([str(folder), str(folder / "ada.py"), str(FIXTURES / "correct.py")])
+    assert [shown for _, shown in both] == [str(folder / "ada.py"), str(folder / "alan.py"),
+                                            str(FIXTURES / "correct.py")]     # each file once, named in full
+
+
 def test_a_file_that_does_not_load_and_one_out_of_memory(tmp_path):
     shutil.copy(FIXTURES / "import_error.py", tmp_path / "raises.py")       # raises at the top level
     shutil.copy(FIXTURES / "eats_memory.py", tmp_path / "greedy.py")        # backward() asks for 8 GB
