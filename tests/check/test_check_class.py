@@ -161,6 +161,12 @@ def test_a_learners_report_never_says_all_passed_over_what_was_not_checked(check
     assert donald.endswith("Verdict: NOT CHECKED (no class): none of the checks ran on your file.")
 
 
+def test_the_result_knows_every_check_of_the_table():
+    from chainrule.check.judges import CHECKS
+    from chainrule.check.result import ALL_CHECKS, NEEDS
+    assert ALL_CHECKS == tuple(name for name, _, _ in CHECKS) and set(NEEDS) <= set(ALL_CHECKS)
+
+
 def test_learner_reports_one_file_each_at_the_hint_level(checked, tmp_path):
     paths = write_learner_reports(checked, tmp_path / "reports", hints=2)
     assert sorted(os.path.basename(p) for p in paths) == sorted(f"{Path(n).stem}.txt" for n in CLASS)
