@@ -77,8 +77,9 @@ def test_options_that_take_a_value_show_a_default_unless_it_is_a_choice_of_input
     """The ones without a default are inputs (a file to read or write, a name, a JSON value), not settings."""
     without = sorted({action.option_strings[0] for argv, parser in commands() for action in value_options(parser)
                       if shown_default(action) is None})
-    assert without == ["--animate", "--csv", "--explain", "--guide-npz", "--json", "--layers", "--mine", "--resume",
-                       "--save-page", "--spec", "--student", "--template", "--weights"]
+    assert without == ["--animate", "--csv", "--explain", "--guide-npz", "--html", "--json", "--layers",
+                       "--learner-reports", "--mine", "--resume", "--save-page", "--spec", "--student", "--template",
+                       "--weights"]
 
 
 def test_the_shown_default_is_what_the_command_runs():

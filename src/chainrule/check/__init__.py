@@ -8,7 +8,9 @@ mistakes learners make.
 
 The module itself is callable too: ``chainrule.check("my_network.py")`` is ``chainrule.check.check(...)``.
 ``chainrule.check.catalogue.CATALOGUE`` lists the mistakes it can name; ``chainrule.check.lab`` runs the
-learner's class on one explicit network state, in the same sandbox (for ``chainrule lab --mine``).
+learner's class on one explicit network state, in the same sandbox (for ``chainrule lab --mine``);
+``chainrule.check.classroom.check_class(["folder/"])`` checks a whole class in parallel (``chainrule check
+FOLDER``; its summary in ``class_report``, its HTML page in ``class_html``).
 """
 import sys
 import types

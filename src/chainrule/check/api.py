@@ -57,6 +57,10 @@ def check(cls_or_path: type | str | os.PathLike[str], class_name: str | None = N
     return result
 
 
+class NoClassError(ConfigError):
+    """The file has no class to check (none with forward() and backward(), or not the one asked for)."""
+
+
 def _checked_path(path):
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -105,8 +109,8 @@ def _analyse(spec, replies, outcome, display_path, source, limits, wanted=None):
     except NoNetworkClass as missing:
         found = ", ".join(missing.classes) or "none"
         if wanted:
-            raise ConfigError(f"{display_path} has no class {wanted!r} (classes defined there: {found})") from None
-        raise ConfigError(f"{display_path} has no class with forward() and backward() (classes defined there: "
+            raise NoClassError(f"{display_path} has no class {wanted!r} (classes defined there: {found})") from None
+        raise NoClassError(f"{display_path} has no class with forward() and backward() (classes defined there: "
                           f"{found}); name yours with --class NAME") from None
 
 

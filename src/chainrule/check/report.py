@@ -10,7 +10,6 @@ import re
 import textwrap
 
 from .judges.common import number
-from .status import PASS
 
 WIDTH = 110
 NBSP = "\u00a0"
@@ -106,9 +105,13 @@ def render(result, show_printed=5, hints=3):
                      + (f"; the first {show_printed}:" if len(printed) > show_printed else ":"))
         lines += [f"  | {line[:200]}" + ("..." if len(line) > 200 else "") for line in printed[:show_printed]]
         lines.append("")
-    skipped = [c.name for c in result.checks if c.status not in (PASS, "FAIL", "WARN")]
-    verdict = result.verdict + (f"; not checked: {', '.join(skipped)}" if skipped and result.passed else "")
-    lines.append(f"Verdict: {verdict}.")
+    lines.append(f"Verdict: {result.verdict}.")
+    if result.passed and result.not_checked:       # never "all passed" over what was not checked: say why
+        lines.append("Not checked, and why:")
+        skipped = {c.name for c in result.checks if c.status == "SKIP"}
+        for name, why in result.not_checked:
+            lines += wrap("skipped (its line above says why)." if name in skipped else _sentence(why),
+                          f"  {name}: ", "    ")
     return "\n".join(lines)
 
 

@@ -18,6 +18,13 @@ from ..findings import Finding, plain
 from .status import FAIL, PASS, SKIP, WARN  # noqa: F401  (the judges import them from here)
 
 SCHEMA = "chainrule-check/1"
+# The checks a class with the whole guide's API gets (judges.CHECKS, in order), and the method each one needs
+# beyond forward() and backward(): a check that is not in a result was not run, for this reason.
+ALL_CHECKS = ("initial weights", "mse_loss", "forward", "backward", "gradient check", "batches", "train_step",
+              "training run", "train_epoch", "shuffling")
+ENDED = ("process_ended", "time_limit", "cpu_limit")     # diagnoses of a run that ended before its last check
+NEEDS = {"mse_loss": "mse_loss", "train_step": "train_step", "training run": "train_step",
+         "train_epoch": "train_epoch", "shuffling": "train_epoch"}
 
 
 @dataclass
@@ -74,10 +81,40 @@ class CheckResult:
         return next((c for c in self.checks if c.name == name), None)
 
     @property
+    def not_checked(self) -> List[tuple]:
+        """``[(check, why)]``: every check that was skipped (SKIP: its summary says why) or not run at all (the
+        class has no method for it, or the learner's process ended before it), in the order of ``ALL_CHECKS``."""
+        if any(c.name == "load" for c in self.checks):
+            return []                     # the file did not load: that failure says everything
+        skipped = {c.name: c.summary for c in self.checks if c.status == SKIP}
+        ran = {c.name for c in self.checks} | ({"train_step"} if self.check_named("one update") else set())
+        ended = any(d.kind in ENDED for d in self.diagnoses)
+        out = []
+        for name in ALL_CHECKS:
+            if name in skipped:
+                out.append((name, f"skipped: {skipped[name]}"))
+            elif name not in ran:
+                method = NEEDS.get(name)
+                if ended:
+                    why = "not run: your code's process ended before it (the limit is named above)"
+                elif method:
+                    why = f"your file has no {method}" if method == "mse_loss" else f"your class has no {method}"
+                else:
+                    why = "not run" + (": the check stopped before it (see the first failure)" if not self.passed
+                                       else "")
+                out.append((name, why))
+        return out
+
+    @property
     def verdict(self) -> str:
+        """One line. "all checks passed" only when every check ran and none failed; otherwise it names what
+        failed, or what was not checked (``not_checked`` says why)."""
         if self.passed:
             warned = [c.name for c in self.checks if c.status == WARN]
-            return "all checks passed" + (f" (with warnings: {', '.join(warned)})" if warned else "")
+            missing = [name for name, _ in self.not_checked]
+            words = "passed every check that ran" if missing else "all checks passed"
+            return (words + (f" (with warnings: {', '.join(warned)})" if warned else "")
+                    + (f"; not checked: {', '.join(missing)}" if missing else ""))
         return f"FAILED: {', '.join(self.failed)}"
 
     def to_dict(self) -> dict:

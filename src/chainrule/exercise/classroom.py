@@ -23,12 +23,11 @@ backward2, backward1, update, result), ``new_errors`` (later independent errors,
 new_loss) holding its status (right, carried, wrong, missing, skipped).
 """
 import csv
-import io
 import os
-import stat
 from dataclasses import dataclass
 
 from ..errors import DataError
+from ..gradebook import csv_text, folder_files
 from .answers import AnswerFileError, decode, quantities, read_answers
 from .marking import NotTheirAnswers, Status, mark
 from .variant import guide_variant, make_variant, normalise
@@ -112,11 +111,7 @@ class ClassMarking:
         return [s.row() for s in self.submissions]
 
     def to_csv(self):
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=csv_columns(), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_rows())
-        return out.getvalue()
+        return csv_text(csv_columns(), self.to_rows())
 
     def to_dict(self):
         return {"format": "chainrule exercise marks", "version": 1, "exercise": "2.1", "folder": self.folder,
@@ -185,21 +180,7 @@ def read_roster(path):
 
 def answer_files(folder):
     """The ``*.txt`` files directly in ``folder`` (regular files, not hidden), sorted by name."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except NotADirectoryError:
-        raise DataError(f"{os.fspath(folder)} is not a folder") from None
-    except OSError as exc:
-        raise DataError(f"cannot read folder {os.fspath(folder)}: {exc.strerror or exc}") from None
-    return [e.name for e in entries if e.name.lower().endswith(".txt") and not e.name.startswith(".")
-            and _regular(e.path)]
-
-
-def _regular(path):
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
+    return folder_files(folder, ".txt")
 
 
 def _name_of(file):
