@@ -67,11 +67,11 @@ TARGETS = {
                    "tests/training/test_training_model_io.py"),
                   about="the top-level modules: atomic files and the run lock, the memory budget, safe .npz and "
                         "JSON readers, the error family, the Finding record"),
-    "core": Target(("src/chainrule/core/*.py",),
+    "core": Target(("src/chainrule/core/**/*.py",),
                    ("tests/core", "tests/guide", "tests/perf", "tests/trust/test_trust_properties.py",
                     "tests/trust/test_trust_bad_input.py"),
                    about="activations, losses, layers, Network, gradient check, validation"),
-    "training": Target(("src/chainrule/training/*.py",),
+    "training": Target(("src/chainrule/training/**/*.py",),
                        ("tests/training", "tests/trust", "tests/guide/test_guide_practice_project.py"),
                        pytest_args=("-m", "not browser"),
                        about="fit, optimizers, schedules, callbacks, diagnostics, checkpoints, model files"),
