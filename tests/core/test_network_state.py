@@ -1,0 +1,95 @@
+"""State the Network writes, read back: the epoch undone for a bad batch (weights *and* shuffling generator),
+the copy ``astype`` makes (weights, generator, layers of its own), snapshots and what ``set_weights`` copies."""
+import numpy as np
+import pytest
+
+from chainrule import Network
+from chainrule.errors import InputValueError
+
+
+def data(n=12, seed=0):
+    rng = np.random.RandomState(seed)
+    return rng.uniform(-1, 1, size=(n, 3)), rng.uniform(size=(n, 2))
+
+
+@pytest.mark.parametrize("bad_row", [0, 5, 11])        # in the first batch, a middle one, the last one
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_an_epoch_undone_for_a_bad_batch_leaves_weights_and_generator_as_they_were(bad_row, shuffle):
+    X, Y = data()
+    X[bad_row, 1] = np.nan
+    net, twin = Network([3, 4, 2], seed=1), Network([3, 4, 2], seed=1)
+    net.train_epoch(*data(seed=2), 0.5, batch_size=4)    # not at the start of the stream
+    twin.train_epoch(*data(seed=2), 0.5, batch_size=4)
+    with pytest.raises(InputValueError, match=rf"X contains 1 non-finite value\(s\) \(NaN first at index "
+                                               rf"\({bad_row}, 1\)\)"):
+        net.train_epoch(X, Y, 0.5, batch_size=4, shuffle=shuffle)
+    for a, b in zip(net.weights + net.biases, twin.weights + twin.biases):
+        assert np.array_equal(a, b)
+    assert net.rng.randint(1 << 30, size=5).tolist() == twin.rng.randint(1 << 30, size=5).tolist()
+    # and the next good epoch is the one the twin runs
+    assert net.train_epoch(*data(seed=3), 0.5, batch_size=4) == twin.train_epoch(*data(seed=3), 0.5, batch_size=4)
+
+
+def test_train_epoch_returns_the_mean_loss_per_example_with_a_short_last_batch():
+    X, Y = data(10)
+    net, twin = Network([3, 4, 2], seed=1), Network([3, 4, 2], seed=1)
+    mean = net.train_epoch(X, Y, 0.5, batch_size=4, shuffle=False)
+    losses = []
+    for idx in (slice(0, 4), slice(4, 8), slice(8, 10)):
+        losses.append(twin.train_step(X[idx], Y[idx], 0.5) * len(X[idx]))
+    assert mean == pytest.approx(sum(losses) / 10, rel=1e-12)
+    for a, b in zip(net.weights + net.biases, twin.weights + twin.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_astype_copies_weights_and_continues_the_generator_on_its_own(dtype):
+    net = Network([3, 4, 2], seed=7, activation="tanh")
+    net.rng.permutation(10)                              # move the stream on first
+    copy = net.astype(dtype)
+    assert copy.dtype == np.dtype(dtype) and copy is not net
+    assert all(W.dtype == np.dtype(dtype) for W in copy.weights + copy.biases)
+    for a, b in zip(copy.weights + copy.biases, net.weights + net.biases):
+        np.testing.assert_array_equal(a, b.astype(dtype))
+    assert copy.rng is not net.rng
+    assert copy.rng.permutation(20).tolist() == net.rng.permutation(20).tolist()   # the same stream, each its own
+    copy.rng.permutation(5)
+    assert copy.rng.randint(1000, size=4).tolist() != net.rng.randint(1000, size=4).tolist()
+    copy.weights[0][0, 0] += 1.0                         # its own arrays
+    assert copy.weights[0][0, 0] != net.weights[0][0, 0]
+    x = np.ones(3)
+    net.forward(x)
+    kept = net.activations[-1].copy()
+    copy.forward(2 * x)                                  # its own layers: net's saved activations untouched
+    np.testing.assert_array_equal(net.activations[-1], kept)
+    assert copy.activation_names == net.activation_names and copy.loss.name == net.loss.name
+    assert copy.layer_sizes == net.layer_sizes
+
+
+def test_astype_of_a_fresh_net_has_no_saved_activations():
+    net = Network([3, 4, 2])
+    net.forward(np.ones(3))
+    copy = net.astype(np.float32)
+    assert copy.activations is None and copy.z_values is None
+
+
+def test_copy_weights_is_a_snapshot_and_set_weights_copies_in():
+    net = Network([3, 4, 2], seed=2)
+    snapshot = net.copy_weights()
+    net.train_epoch(*data(), 0.5)
+    assert not np.array_equal(net.weights[0], snapshot[0][0])
+    net.set_weights(snapshot)
+    np.testing.assert_array_equal(net.weights[0], snapshot[0][0])
+    np.testing.assert_array_equal(net.biases[1], snapshot[1][1])
+    net.weights[0][0, 0] += 1.0                          # the snapshot can be reused: set_weights copied it in
+    assert snapshot[0][0][0, 0] != net.weights[0][0, 0]
+    net32 = Network([3, 4, 2], dtype=np.float32)
+    net32.set_weights(snapshot)
+    assert net32.weights[0].dtype == np.float32
+
+
+def test_n_params_and_repr():
+    net = Network([3, 4, 2], activation="relu", loss="cross_entropy", dtype=np.float32)
+    assert net.n_params == 3 * 4 + 4 + 4 * 2 + 2
+    assert repr(net) == ("Network([3, 4, 2], activations=['relu', 'sigmoid'], loss='cross_entropy', "
+                         "dtype=float32)")
