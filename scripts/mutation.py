@@ -23,7 +23,6 @@ waits for nothing, it stops with the first one's pid.
 import argparse
 import ast
 import fcntl
-import fnmatch
 import hashlib
 import json
 import os
@@ -173,8 +172,8 @@ def results(folder):
 
 def module_file(mutant):
     """'chainrule.data.idx.x_read_idx__mutmut_3' -> 'src/chainrule/data/idx.py'."""
-    module = re.split(r"\.x[_ǁ]", mutant, maxsplit=1)[0]
-    return "src/" + module.replace(".", "/") + ".py"
+    module = "src/" + re.split(r"\.x[_ǁ]", mutant, maxsplit=1)[0].replace(".", "/")
+    return module + "/__init__.py" if (ROOT / module / "__init__.py").exists() else module + ".py"
 
 
 def function_name(mutant):
@@ -327,12 +326,12 @@ def main(argv=None):
               f"(at most {args.max_children} workers; log {folder / 'run.log'})", flush=True)
         seconds = run_mutmut(folder, args.max_children, names)
         held.close()
-    elif not summary_path.exists():
+    elif not (folder / "mutants").exists():
         sys.exit(f"no earlier run of {args.target}")
-    statuses = {m: s for m, s in results(folder).items()
-                if any(fnmatch.fnmatch(module_file(m), p) for p in target.sources)}
+    mutated = set(source_files(target))      # the files the globs of the target find
+    statuses = {m: s for m, s in results(folder).items() if module_file(m) in mutated}
     score, survivors = summarize(args.target, target, folder, statuses, seconds, args.markdown)
-    if not args.report:
+    if not args.report or not summary_path.exists():      # --report after a run that stopped in its summary
         summary_path.write_text(json.dumps({"target": args.target, "fingerprint": fingerprint(target),
                                             "score": round(score, 2), "mutants": len(statuses),
                                             "survivors": survivors,
