@@ -66,6 +66,8 @@ def evaluate(net, X, labels, class_names=None):
     if X.ndim != 2 or len(X) != len(labels):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
                          f"labels {labels.shape}")
+    if len(X) == 0:
+        raise ShapeError(f"X has no examples to evaluate (shape {X.shape})")
     n_classes = max(net.layer_sizes[-1], 2)
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise InputValueError(f"labels run from {labels.min()} to {labels.max()}, but the network tells apart "
