@@ -154,3 +154,21 @@ def test_fit_steps_down_the_numerical_gradient_with_weight_decay_on_the_weights_
         np.testing.assert_allclose(ours, theirs, rtol=1e-7, atol=1e-9)
     grad_norms = [float(np.linalg.norm(g)) for g in dW]      # recorded before the decay is added
     np.testing.assert_allclose(history.grad_norms[0], grad_norms, rtol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_a_training_step_reuses_its_arrays_for_sigmoid_and_tanh(activation):
+    """The layers keep z, a, delta and the gradients from batch to batch: after the first epoch, an epoch of
+    the same shapes allocates less than one (batch, hidden units) array (2 MB here)."""
+    import tracemalloc
+    net = Network([4, 512, 2], seed=0, activation=activation)
+    rng = np.random.RandomState(0)
+    X, Y = rng.uniform(size=(1024, 4)), rng.uniform(size=(1024, 2))
+    net.train_epoch(X, Y, 0.1, batch_size=512)
+    tracemalloc.start()
+    try:
+        net.train_epoch(X, Y, 0.1, batch_size=512)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 512 * 512 * 8 / 4
