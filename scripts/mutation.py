@@ -7,6 +7,7 @@
     python scripts/mutation.py --list             # every target: what it mutates and which tests it runs
     python scripts/mutation.py data --survivors   # re-test only last run's survivors (after writing tests)
     python scripts/mutation.py data --report      # print last run's score and survivors again, run nothing
+    python scripts/mutation.py training --sample 300   # too slow for a full run: a random sample, an estimate
 
 A mutant is the source with one small change (``<`` for ``<=``, ``None`` for a value, a string altered); it is
 *killed* when one of the target's tests fails on it and *survives* when they all pass. docs/mutation.md says how
@@ -25,7 +26,9 @@ import ast
 import fcntl
 import hashlib
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -90,6 +93,7 @@ TARGETS = {
 }
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+NOT_CHECKED = "not checked"
 
 
 def source_files(target):
@@ -132,7 +136,7 @@ def prepare(name, target, fresh):
     return folder
 
 
-def run_mutmut(folder, max_children, names=()):
+def run_mutmut(folder, max_children, names=(), check=True):
     """``mutmut run`` in ``folder``, its output in ``folder/run.log``; a progress line now and then."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(folder / "mutants" / "src"),
                                                                       os.environ.get("PYTHONPATH")])))
@@ -157,10 +161,31 @@ def run_mutmut(folder, max_children, names=()):
                     print(line, flush=True)
                 shown = line
     tail = log_path.read_bytes().decode("utf-8", "replace")
-    if process.returncode != 0:
+    if process.returncode != 0 and check:
         print(re.sub(r"[^\n]*\r", "", tail)[-3000:])
         sys.exit(f"mutmut failed (exit {process.returncode}); its whole output is in {log_path}")
     return time.monotonic() - started
+
+
+def untested(folder, target):
+    """Names of the mutants of ``target`` in ``folder`` not tested yet, from mutmut's own records (``*.meta``)."""
+    mutated = set(source_files(target))
+    names = []
+    for meta in sorted((folder / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text()).get("exit_code_by_key", {})
+        names += [name for name, code in codes.items() if code is None and module_file(name) in mutated]
+    return names
+
+
+def draw_sample(folder, target, n, seed):
+    """``n`` names drawn at random (seeded) from the untested mutants; the mutants are made first when there are
+    none yet (a mutmut run asked for a name that matches nothing makes them and learns which tests reach what)."""
+    if not any((folder / "mutants").rglob("*.py.meta")):
+        run_mutmut(folder, 1, ("chainrule.no_such_mutant",), check=False)
+    pool = untested(folder, target)
+    if not pool:
+        sys.exit("every mutant has been tested: nothing to sample (run without --sample for a fresh run)")
+    return tuple(random.Random(seed).sample(pool, min(n, len(pool))))
 
 
 def results(folder):
@@ -236,26 +261,57 @@ def describe(folder, mutant):
     return (start + (first or 1) - 1 if start else 0), removed, added
 
 
-def summarize(name, target, folder, statuses, seconds=None, markdown=False):
+def estimate(statuses, sample):
+    """The score of all mutants when only some were tested: the tested ones exactly, the untested ones at the kill
+    rate of ``sample`` (a random sample of the mutants that were untested before it ran), with a 95% interval
+    (normal approximation, finite-population correction). ``(score, half-width)`` in percent."""
+    total = len(statuses)
+    tested = [s for m, s in statuses.items() if s != NOT_CHECKED and m not in sample]
+    pool = total - len(tested)                   # untested before the sample, the sample included
+    n = len([m for m in sample if statuses.get(m, NOT_CHECKED) != NOT_CHECKED])
+    if not n:
+        return None
+    rate = sum(statuses[m] in KILLED for m in sample if statuses.get(m, NOT_CHECKED) != NOT_CHECKED) / n
+    score = (sum(s in KILLED for s in tested) + rate * pool) / total
+    spread = 1.96 * math.sqrt(rate * (1 - rate) / n * max(0.0, 1 - n / pool)) if pool > 1 else 0.0
+    return 100 * score, 100 * spread * pool / total
+
+
+def summarize(name, target, folder, statuses, seconds=None, markdown=False, sample=()):
     files = source_files(target)
-    per_file = {path: [0, 0] for path in files}
+    per_file = {path: [0, 0, 0] for path in files}
     for mutant, status in statuses.items():
-        counts = per_file.setdefault(module_file(mutant), [0, 0])
+        counts = per_file.setdefault(module_file(mutant), [0, 0, 0])
         counts[0] += 1
         counts[1] += status in KILLED
+        counts[2] += status == NOT_CHECKED
     total, killed = len(statuses), sum(status in KILLED for status in statuses.values())
     if not total:
         sys.exit(f"no mutants for {name}: is mutmut installed and did it run? (see {folder / 'run.log'})")
-    score = 100 * killed / total
-    print(f"\nMutation score of {name}: {score:.1f}% ({killed} of {total} mutants killed"
-          + (f", in {seconds / 60:.1f} min" if seconds else "") + ")")
+    untested = sum(status == NOT_CHECKED for status in statuses.values())
+    tested = total - untested
+    took = f", in {seconds / 60:.1f} min" if seconds else ""
+    if not untested:
+        score = 100 * killed / total
+        print(f"\nMutation score of {name}: {score:.1f}% ({killed} of {total} mutants killed{took})")
+    else:
+        guess = estimate(statuses, set(sample))
+        score = 100 * killed / max(1, tested)
+        print(f"\nMutation score of {name}: {score:.1f}% of the mutants tested ({killed} of {tested} killed{took}); "
+              f"{untested} of {total} not tested")
+        if guess:
+            n = sum(statuses.get(m, NOT_CHECKED) != NOT_CHECKED for m in sample)
+            print(f"Estimated score of all {total} (a random sample of {n} stands for the {untested + n} untested "
+                  f"before it): {guess[0]:.1f}% +/- {guess[1]:.1f} (95%)")
+            score = guess[0]
     if markdown:
-        print("\n| file | mutants | killed | score |\n|---|---:|---:|---:|")
-    for path, (n, k) in per_file.items():
-        if n:
-            print(f"| `{path}` | {n} | {k} | {100 * k / n:.1f}% |" if markdown else
-                  f"  {path:<40} {k:>4}/{n:<4} {100 * k / n:5.1f}%")
-    survivors = sorted((m for m, s in statuses.items() if s not in KILLED), key=lambda m: (module_file(m), m))
+        print("\n| file | mutants | killed | score | not tested |\n|---|---:|---:|---:|---:|")
+    for path, (n, k, u) in per_file.items():
+        if n - u:
+            print(f"| `{path}` | {n - u} | {k} | {100 * k / (n - u):.1f}% | {u} |" if markdown else
+                  f"  {path:<40} {k:>4}/{n - u:<4} {100 * k / (n - u):5.1f}%" + (f"  ({u} not tested)" if u else ""))
+    survivors = sorted((m for m, s in statuses.items() if s not in KILLED and s != NOT_CHECKED),
+                       key=lambda m: (module_file(m), m))
     if survivors:
         print(f"\n{len(survivors)} mutants not killed (file:line function [status]  - original  + mutant):")
     for mutant in survivors:
@@ -292,6 +348,10 @@ def main(argv=None):
     parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--survivors", action="store_true",
                         help="keep the last run and test again only its survivors (sources unchanged)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="test a random sample of N of the mutants not tested yet, keeping earlier results, "
+                             "and estimate the whole score from it (when a full run takes too long)")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     parser.add_argument("--report", action="store_true", help="only print the last run's results")
     parser.add_argument("--markdown", action="store_true", help="the per-file table as Markdown (for the docs)")
     parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this percentage")
@@ -321,7 +381,13 @@ def main(argv=None):
             if not names:
                 print("no survivors to test again")
                 return 0
-        folder = prepare(args.target, target, fresh=not args.survivors)
+        folder = prepare(args.target, target, fresh=not (args.survivors or args.sample))
+        if args.sample:
+            names = draw_sample(folder, target, args.sample, args.seed)
+            (folder / "sample.json").write_text(json.dumps(list(names)))
+            print(f"a random sample of {len(names)} untested mutants (seed {args.seed})", flush=True)
+        else:
+            (folder / "sample.json").unlink(missing_ok=True)
         print(f"mutmut on {args.target}: {len(source_files(target))} files, tests {' '.join(target.tests)} "
               f"(at most {args.max_children} workers; log {folder / 'run.log'})", flush=True)
         seconds = run_mutmut(folder, args.max_children, names)
@@ -330,7 +396,8 @@ def main(argv=None):
         sys.exit(f"no earlier run of {args.target}")
     mutated = set(source_files(target))      # the files the globs of the target find
     statuses = {m: s for m, s in results(folder).items() if module_file(m) in mutated}
-    score, survivors = summarize(args.target, target, folder, statuses, seconds, args.markdown)
+    sample = json.loads((folder / "sample.json").read_text()) if (folder / "sample.json").exists() else ()
+    score, survivors = summarize(args.target, target, folder, statuses, seconds, args.markdown, sample)
     if not args.report or not summary_path.exists():      # --report after a run that stopped in its summary
         summary_path.write_text(json.dumps({"target": args.target, "fingerprint": fingerprint(target),
                                             "score": round(score, 2), "mutants": len(statuses),
