@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from chainrule import Network
-from chainrule.errors import InputValueError
+from chainrule.errors import InputValueError, ShapeError
 
 
 def data(n=12, seed=0):
@@ -93,3 +93,55 @@ def test_n_params_and_repr():
     assert net.n_params == 3 * 4 + 4 + 4 * 2 + 2
     assert repr(net) == ("Network([3, 4, 2], activations=['relu', 'sigmoid'], loss='cross_entropy', "
                          "dtype=float32)")
+
+
+def test_set_weights_refuses_a_count_mismatch_in_either_list_and_converts_to_the_dtype():
+    net = Network([3, 4, 2], dtype=np.float32)
+    weights, biases = Network([3, 4, 2]).copy_weights()
+    with pytest.raises(ShapeError, match=r"^expected 2 weight and bias arrays, got 2 and 1$"):
+        net.set_weights((weights, biases[:1]))
+    with pytest.raises(ShapeError, match=r"^expected 2 weight and bias arrays, got 1 and 2$"):
+        net.set_weights((weights[:1], biases))
+    net.set_weights((weights, biases))
+    assert [p.dtype for p in net.weights + net.biases] == [np.float32] * 4
+
+
+def test_predict_one_example_and_a_batch():
+    net = Network([2, 3], seed=0, output_activation="identity")
+    net.set_weights(([np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])], [np.zeros(3)]))
+    assert net.predict(np.array([2.0, 1.0])) == 0
+    assert net.predict(np.array([[2.0, 1.0], [0.0, 3.0], [-2.0, -2.0]])).tolist() == [0, 1, 2]
+
+
+def test_train_epoch_uses_batches_of_32_by_default():
+    X, Y = data(40)
+    net, twin = Network([3, 4, 2], seed=1), Network([3, 4, 2], seed=1)
+    net.train_epoch(X, Y, 0.5, shuffle=False)
+    twin.train_step(X[:32], Y[:32], 0.5)
+    twin.train_step(X[32:], Y[32:], 0.5)
+    for a, b in zip(net.weights + net.biases, twin.weights + twin.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_train_epoch_warns_nothing_when_a_sigmoid_saturates():
+    import warnings
+    net = Network([3, 4, 2], seed=1)
+    net.weights[0] *= 1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = net.train_epoch(*data(), 0.1, batch_size=4)
+    assert np.isfinite(loss)
+
+
+def test_a_cross_entropy_target_outside_zero_one_is_named_target():
+    net = Network([3, 2], loss="cross_entropy")
+    net.forward(np.ones(3))
+    with pytest.raises(InputValueError, match=r"^target must hold probabilities in \[0, 1\] for cross-entropy, "
+                                              r"got values from 0 to 2$"):
+        net.backward(np.array([0.0, 2.0]))
+
+
+def test_losses_print_as_their_class():
+    from chainrule import get_loss
+    assert [repr(get_loss(name)) for name in ("mse", "cross_entropy", "softmax_cross_entropy")] == [
+        "MSE()", "CrossEntropy()", "SoftmaxCrossEntropy()"]
