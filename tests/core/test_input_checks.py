@@ -82,3 +82,35 @@ def test_the_training_path_warns_nothing_when_a_sigmoid_saturates():
         warnings.simplefilter("error")
         loss, weight_grads, _ = net.loss_and_gradients(X, Y)
     assert np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in weight_grads)
+
+
+def test_empty_inputs_are_named():
+    from chainrule import mse_loss
+    with pytest.raises(ShapeError, match=r"^predictions and targets are empty; a loss needs at least one value$"):
+        mse_loss([], [])
+    with pytest.raises(ShapeError, match=r"^X has no examples \(shape \(0, 3\)\)$"):
+        Network([3, 2]).prepare_data(np.zeros((0, 3)), np.zeros((0, 2)))
+
+
+def test_gradient_check_leaves_the_activations_of_its_own_input():
+    from chainrule import gradient_check
+    net = Network([2, 3, 1], seed=0)
+    net.forward(np.array([[5.0, -5.0]]))
+    x = np.array([[0.5, 0.25], [1.0, -1.0]])
+    gradient_check(net, x, np.array([[1.0], [0.0]]))
+    np.testing.assert_array_equal(net.activations[0], x)
+    np.testing.assert_array_equal(net.activations[-1], Network([2, 3, 1], seed=0).forward(x))
+
+
+@pytest.mark.parametrize("cores, small, large", [(4, 1, 3), (2, 1, 1), (1, 1, 1)])
+def test_blas_threads_one_for_small_products_all_cores_but_one_for_large(monkeypatch, cores, small, large):
+    import os
+
+    from chainrule.core.threads import SMALL_PRODUCT, training_threads
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert training_threads(1, [784, 64, 10]) == small
+    assert training_threads(32, [10, 64, 784]) == small   # the largest layer decides, in either order
+    at_the_limit = [SMALL_PRODUCT // 1000, 1000]            # one layer of exactly SMALL_PRODUCT multiply-adds
+    assert training_threads(1, at_the_limit) == large
+    assert training_threads(1, [SMALL_PRODUCT // 1000 - 1, 1000]) == small
+    assert training_threads(16, [784, 64, 10000]) == large    # 16 x 64 x 10000 > SMALL_PRODUCT

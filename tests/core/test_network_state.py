@@ -20,7 +20,7 @@ def test_an_epoch_undone_for_a_bad_batch_leaves_weights_and_generator_as_they_we
     net, twin = Network([3, 4, 2], seed=1), Network([3, 4, 2], seed=1)
     net.train_epoch(*data(seed=2), 0.5, batch_size=4)    # not at the start of the stream
     twin.train_epoch(*data(seed=2), 0.5, batch_size=4)
-    with pytest.raises(InputValueError, match=rf"X contains 1 non-finite value\(s\) \(NaN first at index "
+    with pytest.raises(InputValueError, match=rf"^X contains 1 non-finite value\(s\) \(NaN first at index "
                                                rf"\({bad_row}, 1\)\)"):
         net.train_epoch(X, Y, 0.5, batch_size=4, shuffle=shuffle)
     for a, b in zip(net.weights + net.biases, twin.weights + twin.biases):
