@@ -140,6 +140,10 @@ def run_mutmut(folder, max_children, names=(), check=True):
     """``mutmut run`` in ``folder``, its output in ``folder/run.log``; a progress line now and then."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(folder / "mutants" / "src"),
                                                                       os.environ.get("PYTHONPATH")])))
+    # One BLAS thread: mutmut forks its workers from a process whose BLAS has started threads, and a forked
+    # child that calls BLAS can wait forever on a lock held by a thread it does not have (seen: workers asleep
+    # at 0% CPU, never reaching mutmut's CPU-time limit). Two workers use the two cores anyway.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # made before Python starts: a PYTHONPATH folder missing at start-up is cached as "nothing to import there"
     (folder / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     log_path = folder / "run.log"
@@ -175,6 +179,13 @@ def untested(folder, target):
         codes = json.loads(meta.read_text()).get("exit_code_by_key", {})
         names += [name for name, code in codes.items() if code is None and module_file(name) in mutated]
     return names
+
+
+def not_killed(folder, target):
+    """Names of the mutants of ``target`` tested and not killed (survived, no tests, suspicious)."""
+    mutated = set(source_files(target))
+    return tuple(m for m, s in results(folder).items()
+                 if module_file(m) in mutated and s not in KILLED and s != NOT_CHECKED)
 
 
 def draw_sample(folder, target, n, seed):
@@ -383,9 +394,12 @@ def main(argv=None):
                 return 0
         folder = prepare(args.target, target, fresh=not (args.survivors or args.sample))
         if args.sample:
-            names = draw_sample(folder, target, args.sample, args.seed)
-            (folder / "sample.json").write_text(json.dumps(list(names)))
-            print(f"a random sample of {len(names)} untested mutants (seed {args.seed})", flush=True)
+            sample = draw_sample(folder, target, args.sample, args.seed)
+            (folder / "sample.json").write_text(json.dumps(list(sample)))
+            again = not_killed(folder, target)          # the earlier survivors, tested again with today's tests
+            names = sample + again
+            print(f"a random sample of {len(sample)} untested mutants (seed {args.seed}), and the {len(again)} "
+                  f"earlier survivors again", flush=True)
         else:
             (folder / "sample.json").unlink(missing_ok=True)
         print(f"mutmut on {args.target}: {len(source_files(target))} files, tests {' '.join(target.tests)} "
