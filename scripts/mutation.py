@@ -400,7 +400,7 @@ def main(argv=None):
             names = sample + again
             print(f"a random sample of {len(sample)} untested mutants (seed {args.seed}), and the {len(again)} "
                   f"earlier survivors again", flush=True)
-        else:
+        elif not args.survivors:                         # a fresh full run: no estimate
             (folder / "sample.json").unlink(missing_ok=True)
         print(f"mutmut on {args.target}: {len(source_files(target))} files, tests {' '.join(target.tests)} "
               f"(at most {args.max_children} workers; log {folder / 'run.log'})", flush=True)
