@@ -89,3 +89,19 @@ def test_leaky_relu_with_its_own_slope():
     minus = net.loss_value(X, Y)
     W[1, 0] = original
     assert weight_grads[0][1, 0] == pytest.approx((plus - minus) / 2e-6, rel=1e-6)
+
+
+def test_linear_is_another_name_for_identity():
+    act = get_activation("linear")
+    z = np.array([[-2.0, 0.5]])
+    assert act.name == "identity"
+    np.testing.assert_array_equal(act.forward(z), z)
+    np.testing.assert_array_equal(act.derivative(z), np.ones_like(z))
+
+
+def test_sigmoid_into_a_given_array():
+    z = np.array([-1.0, 0.0, 2.0])
+    out = np.empty(3)
+    result = sigmoid(z, out=out)
+    assert result is out
+    np.testing.assert_allclose(out, 1 / (1 + np.exp(-z)), rtol=1e-15)

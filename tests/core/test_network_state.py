@@ -145,3 +145,19 @@ def test_losses_print_as_their_class():
     from chainrule import get_loss
     assert [repr(get_loss(name)) for name in ("mse", "cross_entropy", "softmax_cross_entropy")] == [
         "MSE()", "CrossEntropy()", "SoftmaxCrossEntropy()"]
+
+
+def test_forward_returns_a_new_array_each_call_that_the_caller_keeps():
+    net = Network([3, 4, 2], seed=0)
+    first = net.forward(np.ones((2, 3)))
+    kept = first.copy()
+    net.forward(np.zeros((2, 3)))                       # same shapes: a reused buffer would overwrite `first`
+    np.testing.assert_array_equal(first, kept)
+
+
+def test_a_float32_network_prepares_float32_targets_and_names_a_nan_before_the_shape():
+    X, Y = data(4)
+    _, Y32 = Network([3, 4, 2], dtype=np.float32).prepare_data(X, Y)
+    assert Y32.dtype == np.float32
+    with pytest.raises(InputValueError, match=r"^X contains 1 non-finite value"):
+        Network([3, 2]).prepare_data(np.array([np.nan, 1.0, 2.0]), np.zeros((3, 2)))
