@@ -6,7 +6,7 @@ from .core import (ACTIVATIONS, LOSSES, Activation, Dense, GradientCheckReport, 
 from .errors import (ChainruleError, ConfigError, DataError, DownloadError, InputValueError, ModelFileError,
                      OutputError, ShapeError, TrainingDiverged)
 
-__version__ = "0.1.0"
+from .version import __version__
 
 from . import check  # noqa: E402  (callable: chainrule.check("my_network.py"))
 from .data import MnistData, download_mnist, load_mnist  # noqa: E402

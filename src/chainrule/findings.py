@@ -70,9 +70,33 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
-        """The inverse of ``to_dict``; keys it does not know are ignored, so newer files still load."""
+        """The inverse of ``to_dict``; keys it does not know are ignored, so newer files still load. A training
+        history written before this record names ``seen`` ``"message"``: it is read as ``seen``."""
         known = {f.name for f in fields(cls)}
+        data = dict(data)
+        if "message" in data and "seen" not in data:
+            data["seen"] = data["message"]
         return cls(**{key: value for key, value in data.items() if key in known})
+
+    def __getitem__(self, key: str) -> Any:
+        """A field by name, as training histories read their findings when they were dicts:
+        ``finding["kind"]``, ``finding["evidence"]["loss"]``; ``"message"`` is the old name of ``seen``."""
+        name = "seen" if key == "message" else key
+        if name not in FIELD_NAMES:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def __contains__(self, key: object) -> bool:
+        return key == "message" or key in FIELD_NAMES
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+FIELD_NAMES = frozenset(f.name for f in fields(Finding))
 
 
 def plain(value: Any) -> Any:

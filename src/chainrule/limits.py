@@ -87,7 +87,8 @@ def format_bytes(n):
     """1073741824 -> '1 GiB', 1887436800 -> '1.76 GiB', 52428800 -> '50 MiB', 999 -> '999 bytes'."""
     for unit, size in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= size:
-            return f"{n / size:.3g} {unit}"
+            value = n / size
+            return f"{value:.3g} {unit}" if value < 1000 else f"{value:,.0f} {unit}"
     return f"{n:,} bytes"
 
 

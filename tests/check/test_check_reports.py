@@ -153,3 +153,50 @@ def test_the_docs_list_every_mistake_of_the_catalogue():
     from chainrule.check.catalogue import CATALOGUE
     docs = (Path(__file__).parents[2] / "docs" / "check.md").read_text()
     assert [kind for kind in CATALOGUE if f"| `{kind}` |" not in docs] == []
+
+
+def test_a_layer_whose_weights_are_right_and_biases_wrong_points_at_the_bias_step():
+    # the bias gradient is the mean of delta over the units: the weight gradients prove delta right, so the loss,
+    # the output delta, W.T @ delta and the derivative are ruled out; saying otherwise would send the learner away
+    result = checked("novel_bias_grad_mean")
+    assert result.diagnosis_keys == ["unexplained_backward"]
+    seen = result.diagnoses[0].seen
+    assert "layer 2 (output): W right, b right; layer 1: W right, b wrong" in seen
+    assert "the bias gradient itself is the suspect (step 4: dL/db = delta" in seen
+    assert "W.T @ delta, or" not in seen
+
+
+def test_an_unexplained_train_epoch_says_what_was_measured_after_epoch_one():
+    result = checked("novel_epoch_weights_mean_twice")
+    assert [c.name for c in result.checks if c.status == "FAIL"] == ["train_epoch"]
+    assert result.diagnosis_keys == ["unexplained_train_epoch"]
+    seen = result.diagnoses[0].seen
+    assert seen.startswith("after epoch 1 of [2, 4, 1] network (seed 42) (10 examples, batches of 4), against "
+                           "chainrule's replay in your order: layer 2 (output): W wrong (moved ")
+    assert "differs from epoch 1" not in seen
+
+
+def test_a_batch_bias_gradient_summed_over_the_units_is_a_failure_not_one_example_at_a_time():
+    # forward() of a batch is right and so are the weight gradients: the class takes batches, so "takes one example
+    # at a time, like the guide" (SKIP) would be false; the bias gradients are the row sums of delta
+    result = checked("batch_bias_wrong_axis")
+    batches = result.check_named("batches")
+    assert batches.status == "FAIL"
+    assert result.first_failure.message == (
+        "backward() of a batch of 5: the weight gradients are right, but bias gradients hold one number per example "
+        "instead of one per unit (layer 1's shape (5,), not (2,), layer 2's shape (5,), not (1,)): each example's "
+        "delta is summed over the units (delta.sum(axis=1)) instead of each unit's delta over the examples "
+        "(delta.sum(axis=0))")
+    assert "unexplained_batches" in result.diagnosis_keys
+    assert "one example at a time" not in str(result)
+
+
+def test_inputs_paired_with_other_targets_are_named_from_what_the_epochs_showed():
+    result = checked("epoch_two_permutations")         # X and y shuffled by two different permutations
+    assert result.diagnosis_keys == ["pairs_mismatched"]
+    finding = result.diagnoses[0]
+    assert finding.line == 54 and finding.source == "perm_x = np.random.permutation(len(X))"
+    assert finding.seen.startswith("inputs and targets were paired wrongly in 8 of 10 gradients: forward() got row "
+                                   "7 of X and backward() row 5 of y ([2, 4, 1] network (seed 42), 10 examples, "
+                                   "batch_size 4, epoch 1: the rows of X and y")
+    assert "no mistake in the catalogue" not in str(result)

@@ -98,7 +98,7 @@ def test_all_zero_sigmoid_scores_give_equal_confidences():
 
 @pytest.mark.parametrize("labels, error, message", [
     ([0, 3], InputValueError, r"^labels run from 0 to 3, but the network tells apart 3 classes \(labels 0\.\.2\)$"),
-    ([-1, 0], InputValueError, r"^labels run from -1 to 0"),
+    ([-1, 0], InputValueError, r"^labels must be class numbers >= 0, found -1$"),
     ([0, 1, 2], ShapeError, r"^X must be \(n, 3\) with one label per row; got X \(2, 3\), labels \(3,\)$"),
 ])
 def test_labels_that_do_not_fit_are_refused(labels, error, message):

@@ -12,8 +12,8 @@ from chainrule import (ChainruleError, ConfigError, DataError, InputValueError, 
 from chainrule import data as cdata
 from chainrule.training import EarlyStopping, evaluate, fit, get_optimizer, get_schedule, load_model, save_model
 from chainrule.training.checkpoint import load_checkpoint
-from chainrule.training.inference import predict_image
-from chainrule.training.project import ProjectConfig, parse_digits
+from chainrule.project.inference import predict_image
+from chainrule.project.settings import ProjectConfig, parse_digits
 from chainrule import viz
 from chainrule.check import check
 from chainrule.guide import run_block
@@ -46,7 +46,7 @@ CASES = [
     ("forward 3-D", lambda: NET.forward(np.zeros((2, 2, 3))), ShapeError, r"got \(2, 2, 3\)"),
     ("forward empty batch", lambda: NET.forward(np.zeros((0, 3))), ShapeError, r"x is an empty batch \(shape \(0, 3\)\)"),
     ("forward NaN", lambda: NET.forward(NAN_X), InputValueError, r"x contains 1 non-finite value\(s\) \(NaN first at index \(2, 1\)\)"),
-    ("forward text", lambda: NET.forward("abc"), InputValueError, r"x must be numeric, got str"),
+    ("forward text", lambda: NET.forward("abc"), InputValueError, r"x must hold real numbers, got strings \(dtype <U3\)$"),
     ("backward before forward", lambda: Network([2, 1]).backward([1.0]), ConfigError, r"call forward\(x\) before backward\(target\)"),
     ("backward target shape", lambda: (NET.forward(X3), NET.backward(np.zeros((5, 3))))[1], ShapeError, r"target has shape \(5, 3\) but the network output has shape \(5, 2\)"),
     ("train_step lr 0", lambda: NET.train_step(X3[0], Y2[0], 0), ConfigError, r"learning_rate must be > 0, got 0"),

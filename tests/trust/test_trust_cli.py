@@ -56,6 +56,23 @@ CASES = [
     ("loss-surfaces --out TEXT/x.png", r"chainrule loss-surfaces: error: cannot write '.*notes.npz/x.png': '.*notes.npz' is a file, not a folder"),
     ("check NOFILE", r"chainrule check: error: no such file: '.*nothing.npz'"),
     ("download-mnist --data-dir TEXT/sub --quiet", r"chainrule download-mnist: error: .*notes.npz"),
+    # settings validated before any data is loaded: seeds, sizes within the memory budget, sweeps with something in them
+    ("train --seed -1", r"chainrule train: error: seed must be a whole number from 0 to 4,294,967,295 \(2\*\*32 - 1\), "
+                        r"got -1$"),
+    ("train --split-seed 4294967296", r"chainrule train: error: split_seed must be a whole number from 0 to "
+                                      r"4,294,967,295 \(2\*\*32 - 1\), got 4294967296$"),
+    ("train --epochs 1000000000000", r"chainrule train: error: a training history of 1,000,000,000,000 epochs \(about "
+                                     r"256 bytes each\) needs 233 TiB \(256,000,000,000,000 bytes\), more than "
+                                     r"chainrule's memory limit of 1 GiB; if you really need that much, raise the limit "
+                                     r"with --max-memory 256T or CHAINRULE_MAX_MEMORY=256T$"),
+    ("train --hidden 100000000", r"chainrule train: error: the network \(layer sizes \[784, 100000000, 5\], "
+                                 r"79,000,000,005 parameters\) needs 589 GiB"),
+    ("demo --seed 4294967296", r"chainrule demo: error: seed must be a whole number from 0 to 4,294,967,295"),
+    ("compare --seed -1 --epochs 1", r"chainrule compare: error: seed must be a whole number from 0"),
+    ("gradcheck --epsilon 1e-300 --no-figure", r"chainrule gradcheck: error: epsilon must be between 1e-10 and 0.01 for a "
+                                               r"central difference in float64 \(1e-5 to 1e-7 is usual\), got 1e-300: "
+                                               r"the rounding error of the loss would swamp the difference$"),
+    ("lr-sweep --lrs , --no-figure", r"chainrule lr-sweep: error: lr_sweep needs at least one learning rate, got none$"),
 ]
 
 

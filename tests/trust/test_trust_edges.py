@@ -200,8 +200,8 @@ def test_the_suggested_limit_is_the_next_power_of_two(n_bytes, suggestion):
 
 
 @pytest.mark.parametrize("n, text", [(0, "0 bytes"), (1023, "1,023 bytes"), (1024, "1 KiB"), (1 << 20, "1 MiB"),
-                                     ((1 << 30) - 1, "1.02e+03 MiB"), (1 << 40, "1 TiB"), ((1 << 41) - 1, "2 TiB"),
-                                     (3 << 40, "3 TiB")])
+                                     ((1 << 30) - 1, "1,024 MiB"), (1 << 40, "1 TiB"), ((1 << 41) - 1, "2 TiB"),
+                                     (3 << 40, "3 TiB"), (10 ** 17, "90,949 TiB")])
 def test_format_bytes_units(n, text):
     assert format_bytes(n) == text
 

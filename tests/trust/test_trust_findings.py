@@ -69,3 +69,21 @@ def test_plain_leaves_other_objects_with_an_item_method_alone():
             return "not a NumPy scalar"
     basket = Basket()
     assert plain(basket) is basket and plain({"b": basket})["b"] is basket
+
+
+def test_a_finding_reads_like_the_dict_training_findings_were():
+    finding = saturated()
+    assert finding["kind"] == "saturated" and finding["evidence"]["fraction"] == 0.58
+    assert finding["message"] == finding["seen"] == "58% of the activations of layer 1 are saturated"
+    assert finding.get("layer") == 1 and finding.get("nothing") is None and finding.get("nothing", 0) == 0
+    assert "message" in finding and "cause" in finding and "nothing" not in finding
+    with pytest.raises(KeyError):
+        finding["nothing"]
+
+
+def test_from_dict_reads_message_as_seen():
+    old = {"kind": "plateau", "severity": "info", "title": "The loss has levelled off", "epoch": 4, "layer": None,
+           "message": "Over the last 5 epochs ...", "cause": "c", "advice": "a", "evidence": {"window": 5}}
+    finding = Finding.from_dict(old)
+    assert finding.seen == "Over the last 5 epochs ..." and finding.evidence == {"window": 5}
+    assert Finding.from_dict(dict(old, seen="newer")).seen == "newer"

@@ -12,7 +12,7 @@ from chainrule.data import load_npz, read_idx
 from chainrule.limits import (DEFAULT_MAX_MEMORY, check_allocation, format_bytes, max_memory, memory_limit,
                               parse_size)
 from chainrule.training import load_model, save_model
-from chainrule.training.project import load_history
+from chainrule.project.run import load_history
 from chainrule.viz import load_spec
 
 from hostile_files import (MIB, attempt_in_child, gzip_zeros, inflating_member, model_description, npy_bytes,
@@ -192,14 +192,14 @@ def test_a_15000_by_15000_png_is_a_clear_error_not_a_decompression_bomb(tmp_path
     path = tmp_path / "huge.png"
     path.write_bytes(png_header(15000, 15000))
     assert_refused_small(
-        "from chainrule import Network; from chainrule.training.inference import predict_image",
+        "from chainrule import Network; from chainrule.project.inference import predict_image",
         f"predict_image(Network([784, 4, 2]), {str(path)!r})", "DataError",
         r"cannot read image file '.*huge.png' as a digit image: Image size \(225000000 pixels\) "
         r"exceeds limit of \d+ pixels.*\(a digit needs only 28x28 pixels")
 
 
 def test_an_image_larger_than_the_budget_is_refused_from_its_header(tmp_path):
-    from chainrule.training.inference import read_digit_image
+    from chainrule.project.inference import read_digit_image
     path = tmp_path / "big.png"
     path.write_bytes(png_header(8000, 8000))
     with memory_limit("100M"), pytest.raises(DataError, match=r"decoding the 8000x8000 image file '.*big.png' "

@@ -24,11 +24,15 @@ values = st.one_of(
 
 
 def numeric(value, name):
-    """``value`` as NumPy reads it as float64, or the problems of a value that is not numeric."""
+    """``value`` as NumPy reads it as float64, or the problems of a value that is not real numbers: what NumPy
+    cannot make an array of, and arrays of anything but integers and floats (None and text included)."""
     try:
-        return np.asarray(value, dtype=np.float64), []
+        array = np.asarray(value)
     except (TypeError, ValueError):
         return None, [(InputValueError, rf"{name} must be numeric, got {re.escape(type(value).__name__)}: ")]
+    if array.dtype.kind not in "iuf":
+        return None, [(InputValueError, rf"{name} must hold real numbers, got ")]
+    return array.astype(np.float64), []
 
 
 def non_finite(array, name):

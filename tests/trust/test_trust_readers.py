@@ -14,7 +14,7 @@ from chainrule import ConfigError, DataError, ModelFileError, Network
 from chainrule.data import load_mnist, load_npz, read_idx, save_npz, write_idx
 from chainrule.training import fit, load_model, save_model
 from chainrule.training.checkpoint import CHECKPOINT_KEY, load_checkpoint
-from chainrule.training.project import ProjectConfig
+from chainrule.project.settings import ProjectConfig
 from chainrule.viz import network_from_spec
 
 from hostile_files import model_description, npy_bytes, npy_header, stored, text_entry, write_zip

@@ -146,12 +146,22 @@ def exception_findings(ctx, result, findings):
             seen.add(key)
             title, cause, advice = texts.RAISED
             out.append(Finding(kind="raised", severity="error",
-                               title=title.format(function=error.function or record.stage, type=error.type),
+                               title=title.format(function=_function_words(ctx, error, record), type=error.type),
                                seen=f"{error.text()} (on {_probe_words(ctx, kind, i)})", cause=cause,
                                advice=advice.format(call=_call_words(ctx, kind, i)), line=error.line,
                                source=error.source, check=check.name))
         explained |= covered(out) | {check.name}
     return out
+
+
+def _function_words(ctx, error, record):
+    """The learner's function that raised: a comprehension, generator or lambda (``<listcomp>``) is named by the
+    function it is written in."""
+    function = error.function or record.stage
+    if function.startswith("<"):
+        enclosing = ctx.source.enclosing_def(error.line) if ctx.source else None
+        return enclosing or record.stage
+    return function
 
 
 def _raised_for(ctx, check):
@@ -191,11 +201,16 @@ def unexplained_findings(ctx, result, findings):
     out = []
     order = ("forward", "backward", "gradient check", "train_step", "one update", "training run", "train_epoch")
     first = next((name for name in order if name in failed), None)
+    if first == "train_epoch":
+        observed = _observed_epoch_finding(ctx, result)
+        if observed is not None:
+            out.append(observed)
+            first = None
     if first is not None:
         key = {"gradient check": "backward", "one update": "train_step", "training run": "train_step"}.get(first, first)
         title, cause, advice, reread = texts.UNEXPLAINED[key]
         measured = measure.backward(ctx) if key == "backward" else measure.update(ctx, first) if key == "train_step" \
-            else None
+            else measure.epoch(ctx) if key == "train_epoch" else None
         check = result.check_named(first)
         seen = measured[0] if measured else (check.failure.message if check.failure and check.failure.message
                                              else check.summary)
@@ -215,6 +230,27 @@ def unexplained_findings(ctx, result, findings):
                            advice=advice, reread=reread, check=name, line=line,
                            source=ctx.source.line(line) if ctx.source else ""))
     return out
+
+
+def _observed_epoch_finding(ctx, result):
+    """A finding from what the epochs showed about the examples themselves (inputs paired with other targets,
+    examples skipped or repeated), when the train_epoch check saw it; None when the failure is in the numbers."""
+    check = result.check_named("train_epoch")
+    message = check.failure.message if check is not None and check.failure is not None else ""
+    if message.startswith("inputs and targets were paired wrongly"):
+        kind = "pairs_mismatched"
+    elif message.startswith(("trained on ", "visited some examples")):
+        kind = "visits_wrong"
+    else:
+        return None
+    title, cause, advice, reread = texts.OBSERVED[kind]
+    line = None
+    if ctx.source:
+        line = ctx.source.call_line("train_epoch", "permutation") or ctx.source.def_line("train_epoch")
+    where = check.failure.input.split(", replayed by")[0]
+    seen = f"{message} ({where}: the rows of X and y your code handed to forward() and backward())"
+    return Finding(kind=kind, severity="error", title=title, seen=seen, cause=cause, advice=advice, reread=reread,
+                   check="train_epoch", line=line, source=ctx.source.line(line) if ctx.source and line else "")
 
 
 def diagnose(ctx, result, prior=()):

@@ -2,7 +2,8 @@
 
 The same ``Driver`` runs on the learner's class (in the sandboxed worker) and on chainrule's mistake models
 (in the analysis, without finite differences or tracing), so both produce the same records from the same
-calls: a probe and the numbers it records are written once, here.
+calls: a probe and the numbers it records are written once, here. Reading what the learner's code returned is
+in returned.py, matching the rows train_epoch() passes on in rows.py, the finite differences in numerical.py.
 """
 from __future__ import annotations
 
@@ -11,79 +12,13 @@ import contextlib
 import numpy as np
 
 from .learner import LearnerAPIError
-from .records import (CaseRecord, EpochOutcome, EpochRecord, IndependenceRecord, InitRecord, LabRecord, LossRecord,
-                      NumericalGrads, RunRecord, StepRecord, Value)
+from .numerical import numerical_gradients
+from .records import (CaseRecord, EpochRecord, IndependenceRecord, InitRecord, LabRecord, LossRecord, RunRecord,
+                      StepRecord, Value)
+from .returned import equal_params, list_lengths, saved_lists, scalar, split_gradients
+from .rows import RowLookup, epoch_outcome
 from .tracer import Tracer
 
-
-# --- helpers ---
-
-def scalar(value):
-    """A loss the learner's code returned, as a float (None if it is not one number)."""
-    if value is None or isinstance(value, (str, bytes, dict)):
-        return None
-    try:
-        array = np.asarray(value, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        return None
-    return float(array[0]) if array.size == 1 else None
-
-
-def split_gradients(returned, record):
-    """The guide's backward(target) returns (weight_grads, bias_grads)."""
-    if isinstance(returned, (tuple, list)) and len(returned) == 2 or \
-            (isinstance(returned, np.ndarray) and returned.dtype == object and len(returned) == 2):
-        return returned[0], returned[1]
-    record.returned = Value.of(returned)
-    raise LearnerAPIError("backward_returns", f"backward() returned {record.returned.describe()}; the guide's "
-                                              f"backward(target) returns (weight_grads, bias_grads), two lists")
-
-
-def list_lengths(net, skip):
-    return {name: len(value) for name, value in vars(net).items()
-            if isinstance(value, list) and name not in skip} if hasattr(net, "__dict__") else {}
-
-
-def saved_lists(net, skip):
-    """The lists of arrays forward() left on the network (self.activations, self.zs, self.cache["z"], ...)."""
-    found = {}
-    for name, value in (vars(net).items() if hasattr(net, "__dict__") else ()):
-        values = value.items() if isinstance(value, dict) else [(None, value)]
-        for key, item in values:
-            if name not in skip and isinstance(item, (list, tuple)) and item and \
-                    all(isinstance(v, np.ndarray) for v in item):
-                found[name if key is None else f"{name}[{key!r}]"] = Value.of(item)
-    return found
-
-
-class RowLookup:
-    """Which row of a probe's X (or Y) an array passed to forward() (or backward()) holds."""
-
-    def __init__(self, rows):
-        self.width = np.shape(rows)[1]
-        self.index = {}
-        for i, row in enumerate(np.asarray(rows, dtype=np.float64)):
-            self.index.setdefault(self.key(row), i)
-
-    @staticmethod
-    def key(row):
-        return tuple(np.round(np.asarray(row, dtype=np.float64).ravel(), 4).tolist())
-
-    def rows(self, value):
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            return [-1]
-        if array.ndim <= 1 or array.size == self.width:
-            return [self.index.get(self.key(array), -1)]
-        if array.ndim == 2 and array.shape[1] == self.width:
-            return [self.index.get(self.key(row), -1) for row in array]
-        if array.ndim == 2 and array.shape[0] == self.width:
-            return [self.index.get(self.key(col), -1) for col in array.T]
-        return [-1]
-
-
-# --- the probes ---
 
 class Driver:
     """The probes of a spec, on one subject (the learner's class, or a model of it)."""
@@ -135,10 +70,10 @@ class Driver:
         record.n_arrays.append(len(self.subject.params(net)[0]))
         again = self.subject.make(arch.sizes, arch.seed)
         record.n_arrays.append(len(self.subject.params(again)[0]))
-        record.same_seed_equal = _equal_params(record.params, self.subject.snapshot(again))
+        record.same_seed_equal = equal_params(record.params, self.subject.snapshot(again))
         other = self.subject.make(arch.sizes, arch.seed + 1)
         record.n_arrays.append(len(self.subject.params(other)[0]))
-        record.other_seed_equal = _equal_params(record.params, self.subject.snapshot(other))
+        record.other_seed_equal = equal_params(record.params, self.subject.snapshot(other))
         record.stage = "done"
 
     # two networks must not share their parameters
@@ -163,7 +98,7 @@ class Driver:
             record.how = "in place"
             for W in wa:
                 W += 0.25
-        record.other_changed = not _equal_params(before, self.subject.snapshot(net_b))
+        record.other_changed = not equal_params(before, self.subject.snapshot(net_b))
         record.stage = "done"
 
     # the learner's own mse_loss
@@ -204,7 +139,7 @@ class Driver:
         record.weight_grads, record.bias_grads = Value.of(weight_grads), Value.of(bias_grads)
         if self.numerical and not example.batch:
             record.stage = "numerical"
-            record.numerical = self._numerical(net, x, target)
+            record.numerical = numerical_gradients(self.subject, net, x, target)
         record.stage = "done"
 
     def _settle_vector(self, example):
@@ -220,41 +155,6 @@ class Driver:
                     return
             except Exception:  # noqa: BLE001 - the learner's code: any failure means "not this convention"
                 continue
-
-    def _numerical(self, net, x, target):
-        """Central differences of the learner's own loss, nudging their own arrays (or float64 copies of them
-        where a nudge cannot be stored: integer or read-only arrays)."""
-        weights, biases = self.subject.params(net)
-        result = NumericalGrads()
-        reasons = []
-        groups = []
-        for attr, group in ((self.subject.convention.weights_attr, weights), (self.subject.convention.biases_attr, biases)):
-            if isinstance(group, tuple):
-                group = list(group)
-                setattr(net, attr, group)
-            for j, p in enumerate(group):
-                if p.dtype != np.float64 or not p.flags.writeable:
-                    why = f"self.{attr}[{j}] is {p.dtype.name}" if p.dtype != np.float64 else f"self.{attr}[{j}] is read-only"
-                    reasons.append(why)
-                    group[j] = np.array(p, dtype=np.float64)
-            groups.append(group)
-        result.copies = "; ".join(reasons)
-        output = net.forward(x.copy())
-        result.loss_dtype = np.asarray(self.subject.loss(np.asarray(output), target)).dtype.name
-        epsilon = result.epsilon = 1e-5 if result.loss_dtype == "float64" else 1e-2
-        for group, out in zip(groups, (result.weights, result.biases)):
-            for p in group:
-                grad = np.zeros(p.shape)
-                for index in np.ndindex(p.shape):
-                    original = p[index]
-                    p[index] = original + epsilon
-                    plus = scalar(self.subject.loss(np.asarray(net.forward(x.copy())), target))
-                    p[index] = original - epsilon
-                    minus = scalar(self.subject.loss(np.asarray(net.forward(x.copy())), target))
-                    p[index] = original
-                    grad[index] = (plus - minus) / (2 * epsilon) if plus is not None and minus is not None else np.nan
-                out.append(grad)
-        return result
 
     # one update
     def step(self, i, record: StepRecord):
@@ -332,7 +232,7 @@ class Driver:
                 returned = self.traced(self.subject.train_epoch, *args, record=record, net=net)
             else:
                 returned = self.subject.train_epoch(*args)
-            record.epochs.append(_epoch_outcome(returned, events, self.subject.snapshot(net)))
+            record.epochs.append(epoch_outcome(returned, events, self.subject.snapshot(net)))
         record.stage = "done"
 
     # the lab: the learner's class on an explicit state and example
@@ -397,22 +297,3 @@ class Driver:
         return jobs
 
 
-def _equal_params(p, q):
-    if p is None or q is None or len(p.weights) != len(q.weights) or len(p.biases) != len(q.biases):
-        return False
-    return all(a.kind == b.kind == "array" and a.array.shape == b.array.shape and np.array_equal(a.array, b.array)
-               for a, b in zip(p.weights + p.biases, q.weights + q.biases))
-
-
-def _epoch_outcome(returned, events, after):
-    outcome = EpochOutcome(returned=Value.of(returned), after=after)
-    last_forward = None
-    for kind, rows in events:
-        if kind == "f":
-            outcome.forward_rows.append(rows)
-            last_forward = rows
-        else:
-            outcome.backward_rows.append(rows)
-            xs = last_forward if last_forward is not None and len(last_forward) == len(rows) else [-1] * len(rows)
-            outcome.pairs += [[x, y] for x, y in zip(xs, rows)]
-    return outcome

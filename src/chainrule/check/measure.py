@@ -6,7 +6,7 @@ import numpy as np
 
 from .compare import agree
 from .judges.backward import reference
-from .judges.common import constant_ratio, layers, same_shapes
+from .judges.common import arrays, constant_ratio, layers, same_shapes
 from .judges.forward import singles
 
 
@@ -56,6 +56,11 @@ def backward(ctx):
             if b_ok and not w_ok:
                 ruled = (f"layer {layer + 1}'s bias gradients (its delta) are right and its weight gradients wrong: "
                          f"the activations dW is built from (delta outer a_prev) are the suspect")
+            elif w_ok and not b_ok:
+                # dW = delta outer a_prev is right, so delta is right: only step 4 (dL/db = delta) can be wrong
+                ruled = (f"layer {layer + 1}'s weight gradients are right, so its delta is right (dW = delta outer "
+                         f"a_prev) and everything before it is ruled out: the bias gradient itself is the suspect "
+                         f"(step 4: dL/db = delta, one number per unit)")
         return seen + (". " + ruled[0].upper() + ruled[1:] if ruled else ""), {"example": i}
     return None
 
@@ -78,3 +83,70 @@ def update(ctx, check):
                          f"layer {layer + 1}: W moved, but not in proportion to your dW")
         return f"one {check} on {ctx.arch_label(ctx.spec.steps[k].arch)}: " + "; ".join(parts), {"step": k}
     return None
+
+
+def epoch(ctx):
+    """(seen, evidence) of the first train_epoch run that differs from chainrule's replay (in the learner's own
+    order) while visiting every example once: after epoch 1, each layer's W and b right or wrong, and for a wrong
+    one how far it moved against how far the replay moved it (the ratio of the two displacements)."""
+    from .judges.epochs import order_problem, replay_epoch
+    from .reproduce import observed_orders
+
+    for k, record in ctx.of("epochs"):
+        run = ctx.spec.epochs[k]
+        orders = observed_orders(record)
+        if record.failed or not record.epochs or not orders or not orders[0]:
+            continue
+        epoch1 = record.epochs[0]
+        n = len(run.X)
+        if order_problem(orders[0], epoch1.pairs, n):
+            continue
+        net = ctx.network(run.arch, record.start)
+        start, after = arrays(record.start), arrays(epoch1.after)
+        if net is None or start is None or after is None or not same_shapes(after[0], net.weights) \
+                or len(after[1]) != len(net.biases) or any(b is None or np.size(b) != np.size(r)
+                                                           for b, r in zip(after[1], net.biases)):
+            continue
+        replay_epoch(net, np.array(run.X), np.array(run.Y), orders[0], run.learning_rate, run.batch_size)
+        parts, wrong = [], {"W": 0, "b": 0}
+        total = {"W": 0, "b": 0}
+        for layer in reversed(range(len(net.weights))):
+            words = []
+            for kind, mine, ref, begin in (("W", after[0][layer], net.weights[layer], start[0][layer]),
+                                           ("b", after[1][layer], net.biases[layer], start[1][layer])):
+                mine, ref, begin = np.ravel(mine), np.ravel(ref), np.ravel(begin)
+                total[kind] += 1
+                if agree(mine, ref, ctx.long_tol):
+                    words.append(f"{kind} right")
+                    continue
+                wrong[kind] += 1
+                words.append(f"{kind} wrong ({_moved_words(mine - begin, ref - begin)})")
+            name = f"layer {layer + 1}" + (" (output)" if layer == len(net.weights) - 1 else "")
+            parts.append(f"{name}: " + ", ".join(words))
+        if not (wrong["W"] or wrong["b"]):
+            continue
+        seen = (f"after epoch 1 of {ctx.arch_label(run.arch)} ({n} examples, batches of {run.batch_size}), against "
+                f"chainrule's replay in your order: " + "; ".join(parts))
+        if wrong["W"] and not wrong["b"]:
+            seen += (". Every bias ends where chainrule's does, so the examples, their order, the gradients' deltas "
+                     "and the learning rate are ruled out: look at how the weights' update is formed in train_epoch "
+                     "(the same steps as the biases'?)")
+        elif wrong["b"] and not wrong["W"]:
+            seen += (". Every weight ends where chainrule's does, so the examples, their order, the deltas and the "
+                     "learning rate are ruled out: look at how the biases' update is formed in train_epoch (the same "
+                     "steps as the weights'?)")
+        return seen, {"epochs": k}
+    return None
+
+
+def _moved_words(mine, ref):
+    """How the learner's displacement compares with the replay's: a constant ratio, or its range."""
+    c = constant_ratio(mine, ref)
+    if c is not None:
+        return f"moved {c:.6g} x as far as chainrule's"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = mine / ref
+    ratios = ratios[np.isfinite(ratios) & (np.abs(ref) > 1e-12)]
+    if not ratios.size:
+        return "differs"
+    return f"moved {ratios.min():.3g} to {ratios.max():.3g} x as far as chainrule's"

@@ -10,7 +10,7 @@ import re
 import textwrap
 
 from .judges.common import number
-from .result import PASS
+from .status import PASS
 
 WIDTH = 110
 NBSP = "\u00a0"
@@ -56,7 +56,7 @@ def _diagnosis_lines(result, hints):
         for k, item in enumerate(group):
             prefix = f"  {number_}. " if len(group) == 1 else f"     {'abcdefgh'[k]}) "
             pad = " " * (5 if len(group) == 1 else 8)
-            title = item.title[0].upper() + item.title[1:]
+            title = _capitalized(item.title)
             lines += wrap(f"{_sentence(title)}  [{item.kind}]" if item.kind else _sentence(title), prefix,
                           " " * len(prefix))
             labelled = [("Where:", f"line {item.line}" + (f": {item.source}" if item.source else "")
@@ -70,6 +70,15 @@ def _diagnosis_lines(result, hints):
                 if text:
                     lines += wrap(text, f"{pad}{label:<7} ", pad + " " * 8)
     return lines + [""]
+
+
+def _capitalized(title):
+    """The title as a sentence: its first letter capitalized, unless it begins with a name from code
+    (``backward()``, ``train_epoch``, ``mse_loss``), which keeps its spelling."""
+    first = title.split(" ", 1)[0]
+    if not title or any(c in first for c in "_()."):
+        return title
+    return title[0].upper() + title[1:]
 
 
 def render(result, show_printed=5, hints=3):
@@ -118,6 +127,10 @@ def catalogue_text():
             flag = "WARN " if m.severity == "warning" else "     "
             lines += wrap(m.title, f"  {flag}{m.kind:<28} ", " " * 36)
         lines.append("")
+    from .catalogue import SCOPED
+    bases = sorted({kind.rsplit("_", 2)[0] for kind in SCOPED})
+    lines += wrap(f"Made in part of the network only, {len(bases)} of them are named too, as <name>_at_output or "
+                  f"<name>_in_hidden: {', '.join(bases)}.", "", "")
     return "\n".join(lines).rstrip()
 
 
@@ -125,12 +138,15 @@ def explain_text(kind):
     """``chainrule check --explain NAME``: one mistake of the catalogue, what it is, why and the fix."""
     from ..errors import ConfigError
     from .catalogue import CATALOGUE
+    from .catalogue import SCOPED
+    if kind in SCOPED:      # a scoped version: the words of the mistake it is made from
+        kind = kind.rsplit("_", 2)[0]
     if kind not in CATALOGUE:
         raise ConfigError(f"no mistake named {kind!r} in the catalogue; `chainrule check --list-mistakes` lists "
                           f"the {len(CATALOGUE)} names")
     m = CATALOGUE[kind]
     lines = [f"{m.kind} ({m.stage}, shows in: {m.check}){'  WARN: a workable choice' if m.severity == 'warning' else ''}"]
-    lines += wrap(m.title[0].upper() + m.title[1:] + ".", "  ", "  ")
+    lines += wrap(_capitalized(m.title) + ".", "  ", "  ")
     for label, text in (("Why:   ", m.cause), ("Fix:   ", m.advice), ("Reread:", m.reread)):
         if text:
             lines += wrap(text.rstrip(".") + ".", f"  {label} ", " " * 10)

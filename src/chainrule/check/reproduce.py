@@ -14,7 +14,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from .catalogue import MODELS, Mistake, build, composable
+from .catalogue import MODELS, SCOPED, Mistake, build, composable
 from .compare import Normalizer, Tolerance, records_agree
 from .driver import Driver
 from .guard import Guard
@@ -184,7 +184,16 @@ class Reproducer:
             staged = self.staged()
             if staged is not None:
                 result.matches.append(staged)
+        if not result.matches:
+            result.matches = [Match((m,), len(self.probes)) for m in self.scoped(first)]
         return result
+
+    def scoped(self, first):
+        """The scoped models (one mistake at the output layer only, or in the hidden layers only) that reproduce
+        every probe, ``first`` (where the reference differs) tried first: most are ruled out there."""
+        ordered = [first] + [p for p in self.probes if p is not first]
+        return [mistake for mistake in SCOPED.values()
+                if self.reproduces(build([mistake], self.variant), probes=ordered)[0]]
 
     def explain(self, base, probes, first, pairs=True):
         """The single models, or else the pairs, that with ``base`` reproduce ``probes`` (``first``: the first of

@@ -34,9 +34,9 @@ from .records import Done, Report, Started
 
 SUPERVISOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "supervisor.py")
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The worker needs only records, driver, learner and tracer: load them without chainrule's __init__ (which
-# imports the whole library), then forget the stand-in packages so that the learner's own `import chainrule`
-# gets the real one.
+# The worker needs only records, driver (and its returned, rows, numerical), learner and tracer: load them
+# without chainrule's __init__ (which imports the whole library), then forget the stand-in packages so that the
+# learner's own `import chainrule` gets the real one.
 BOOT = f"""import sys, types
 for name in ("chainrule", "chainrule.check"):
     package = types.ModuleType(name)

@@ -47,6 +47,18 @@ class Source:
                     return node
         return None
 
+    def enclosing_def(self, number):
+        """The name of the innermost function or method whose body holds line ``number`` (None if none)."""
+        if self.tree is None or not number:
+            return None
+        best = None
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.lineno <= number <= (node.end_lineno or node.lineno):
+                if best is None or node.lineno >= best.lineno:
+                    best = node
+        return best.name if best is not None else None
+
     def def_line(self, name):
         node = self.function(name)
         return node.lineno if node is not None else None

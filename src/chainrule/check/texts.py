@@ -85,3 +85,21 @@ CANCEL = ("together these two cancel in training ({checks} match chainrule's), b
           "once. Fixing only one of them would make training go the wrong way")
 CONSISTENT = ("these two are consistent with each other (your gradients are those of your own loss), but neither is "
               "the guide's")
+
+# What the epochs themselves showed, where no model of the catalogue reproduces the numbers: the check saw which
+# rows of X went to forward() and which rows of y to backward(), so these need no model to be certain.
+OBSERVED = {
+    "pairs_mismatched": (
+        "train_epoch pairs inputs with the wrong targets",
+        "each example's input and its target must stay together: forward() of row i of X, then backward() of row i "
+        "of y; yours trains some inputs towards other examples' targets (X and y shuffled apart, by two "
+        "permutations or one of them not at all)",
+        "indices = np.random.permutation(n); then X[indices] and y[indices], the same indices for both",
+        "Section 3, Mini-Batches; Practice Project, Example Solution"),
+    "visits_wrong": (
+        "train_epoch does not visit every example exactly once",
+        "an epoch is one pass over the data: every example once, in batches of batch_size (the last one smaller "
+        "when n is not a multiple of batch_size); yours skips some examples or repeats others",
+        "for start in range(0, n, batch_size): batch_idx = indices[start:start + batch_size]",
+        "Section 3, Mini-Batches"),
+}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_positive
+from .validation import as_float_array, check_gradcheck_epsilon, check_positive
 
 
 @dataclass(frozen=True)
@@ -74,11 +74,12 @@ def gradient_check(net, x, target, epsilon=1e-5, tolerance=1e-5):
     """Compare ``net.backward(target)`` with central differences for every weight and bias.
 
     ``x`` may be one example or a batch. A parameter passes when |analytical - numerical| < tolerance
-    (the guide's rule). The network's weights are left exactly as they were.
+    (the guide's rule). The network's weights are left exactly as they were. ``epsilon`` must lie in
+    ``GRADCHECK_EPSILON_RANGE`` (1e-10 to 1e-2), where a float64 central difference means something.
     """
-    epsilon = check_positive(epsilon, "epsilon")
+    epsilon, tolerance = check_gradcheck_epsilon(epsilon), check_positive(tolerance, "tolerance")
     checked = net.astype(np.float64) if net.dtype != np.float64 else net
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "x")
     prediction = checked.forward(x)
     target = checked.loss.prepare_targets(target, prediction)
     weight_grads, bias_grads = checked._backward(target)

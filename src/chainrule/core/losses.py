@@ -12,7 +12,7 @@ with log-sum-exp so no exp ever overflows.
 import numpy as np
 
 from ..errors import InputValueError, ShapeError
-from .validation import as_float_array, check_same_shape
+from .validation import as_float_array, check_same_shape, numeric_array, one_hot_matrix
 
 
 def _eps(dtype):
@@ -57,7 +57,8 @@ def cross_entropy_gradient(predictions, targets):
 
 
 def log_softmax(logits):
-    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    with np.errstate(over="ignore"):   # a gap beyond the float range is -inf: that class's softmax is exactly 0
+        shifted = logits - np.max(logits, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
@@ -66,7 +67,12 @@ def _n_examples(logits):
 
 
 def softmax_cross_entropy_value(logits, targets):
-    return -np.sum(targets * log_softmax(logits)) / _n_examples(logits)
+    log_p = log_softmax(logits)
+    with np.errstate(invalid="ignore"):
+        value = 0.0 - np.sum(targets * log_p) / _n_examples(logits)   # 0.0 - : a perfect fit is 0.0, not -0.0
+        if np.isnan(value):   # 0 * log(0) = 0 * -inf: a class the target gives no weight adds nothing
+            value = 0.0 - np.sum(np.where(targets == 0, 0.0, targets * log_p)) / _n_examples(logits)
+    return value
 
 
 def softmax_cross_entropy_gradient(logits, targets):
@@ -130,8 +136,8 @@ class SoftmaxCrossEntropy(Loss):
         super().__init__(softmax_cross_entropy_value, softmax_cross_entropy_gradient)
 
     def prepare_targets(self, targets, predictions, name="target"):
-        targets = np.asarray(targets)
-        if targets.dtype.kind in "iub" and targets.shape == predictions.shape[:-1]:
+        targets = numeric_array(targets, name)
+        if targets.dtype.kind in "iu" and targets.shape == predictions.shape[:-1]:
             return one_hot_like(targets, predictions, name)
         targets = super().prepare_targets(targets, predictions, name)
         _check_probabilities(targets, name)
@@ -145,7 +151,7 @@ def one_hot_like(labels, logits, name="target"):
             f"{name} holds class labels from {labels.min()} to {labels.max()}, "
             f"but the network has {n_classes} outputs (labels 0..{n_classes - 1})"
         )
-    return np.eye(n_classes, dtype=logits.dtype)[labels]
+    return one_hot_matrix(labels, n_classes, logits.dtype, name)
 
 
 def _check_probabilities(targets, name):
@@ -185,14 +191,39 @@ def _pair(predictions, targets):
     return predictions, targets
 
 
+def _finite_result(result, what, rescaled, inputs="predictions and targets"):
+    """``result`` if finite, else ``rescaled()`` (the same number computed so no step overflows
+    needlessly), else an ``InputValueError``: the true value is beyond the float range."""
+    if np.all(np.isfinite(result)):
+        return result
+    with np.errstate(over="ignore"):
+        result = rescaled()
+    if np.all(np.isfinite(result)):
+        return result
+    raise InputValueError(f"{what} overflows float64 for these values (it exceeds "
+                          f"{np.finfo(np.float64).max:.3g}); rescale the {inputs}")
+
+
 def mse_loss(predictions, targets):
-    """Mean squared error, mean((predictions - targets)**2) over all elements (the guide's definition)."""
-    return mse_value(*_pair(predictions, targets))
+    """Mean squared error, mean((predictions - targets)**2) over all elements (the guide's definition).
+    Finite whenever the true value is a float64; an ``InputValueError`` when it is beyond the range."""
+    predictions, targets = _pair(predictions, targets)
+    with np.errstate(over="ignore"):
+        value = mse_value(predictions, targets)
+
+    def rescaled():   # mean(((p - t) / s)**2) * s**2 with s the largest magnitude: no difference overflows
+        s = max(np.max(np.abs(predictions)), np.max(np.abs(targets)))
+        return mse_value(predictions / s, targets / s) * s * s
+    return _finite_result(value, "mse_loss", rescaled)
 
 
 def mse_loss_gradient(predictions, targets):
     """dMSE/dpredictions = 2 * (predictions - targets) / n, n = number of elements."""
-    return mse_gradient(*_pair(predictions, targets))
+    predictions, targets = _pair(predictions, targets)
+    with np.errstate(over="ignore"):
+        gradient = mse_gradient(predictions, targets)
+    scale = 2.0 / predictions.size
+    return _finite_result(gradient, "mse_loss_gradient", lambda: predictions * scale - targets * scale)
 
 
 def cross_entropy_loss(predictions, targets):
@@ -217,8 +248,12 @@ def _logits_and_targets(logits, targets):
 
 
 def softmax_cross_entropy_loss(logits, targets):
-    """Mean over examples of -sum(targets * log_softmax(logits)); targets one-hot/probabilities or int labels."""
-    return softmax_cross_entropy_value(*_logits_and_targets(logits, targets))
+    """Mean over examples of -sum(targets * log_softmax(logits)); targets one-hot/probabilities or int labels.
+    Finite whenever the true value is a float64 (logits as far apart as +-1e308 included); an
+    ``InputValueError`` when it is beyond the range."""
+    logits, targets = _logits_and_targets(logits, targets)
+    value = softmax_cross_entropy_value(logits, targets)
+    return _finite_result(value, "softmax_cross_entropy_loss", lambda: value, "logits")
 
 
 def softmax_cross_entropy_loss_gradient(logits, targets):

@@ -11,7 +11,9 @@ from .activations import get_activation
 from .layers import Dense
 from .losses import get_loss
 from .threads import blas_threads
-from .validation import as_float_array, check_finite, check_input, check_positive
+from .validation import (as_float_array, check_dtype, check_finite, check_input, check_layer_sizes,
+                         check_batch_arrays, check_parameters, check_positive, check_seed, fresh_float_array,
+                         parameter_array)
 
 def guide_initial_weights(layer_sizes, rng):
     """He-normal weights drawn exactly as the guide draws them: ``randn(n_out, n_in) * sqrt(2 / n_in)``
@@ -21,18 +23,6 @@ def guide_initial_weights(layer_sizes, rng):
         weights.append(rng.randn(n_out, n_in) * np.sqrt(2.0 / n_in))
         biases.append(np.zeros(n_out))
     return weights, biases
-
-
-def _check_layer_sizes(layer_sizes):
-    try:
-        sizes = [int(n) for n in layer_sizes]
-    except (TypeError, ValueError):
-        raise ConfigError(f"layer_sizes must be a list of whole numbers such as [784, 64, 5], got {layer_sizes!r}") from None
-    if len(sizes) < 2:
-        raise ConfigError(f"layer_sizes needs at least an input and an output size, got {sizes}")
-    if any(n < 1 or n != s for n, s in zip(sizes, layer_sizes)):
-        raise ConfigError(f"every layer size must be a whole number >= 1, got {list(layer_sizes)}")
-    return sizes
 
 
 class Network:
@@ -50,11 +40,9 @@ class Network:
 
     def __init__(self, layer_sizes, seed=42, activation="sigmoid", output_activation=None,
                  loss="mse", dtype=np.float64):
-        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.layer_sizes = check_layer_sizes(layer_sizes)
         self.loss = get_loss(loss)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ConfigError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.dtype = check_dtype(dtype)
         n_layers = len(self.layer_sizes) - 1
 
         hidden = list(activation) if isinstance(activation, (list, tuple)) else [activation] * (n_layers - 1)
@@ -67,8 +55,8 @@ class Network:
                               "(predict_proba applies the softmax)")
         self.layers = [Dense(get_activation(name)) for name in hidden + [output_activation]]
 
-        self.seed = seed
-        self.rng = np.random.RandomState(seed)
+        self.seed = check_seed(seed)
+        self.rng = np.random.RandomState(self.seed)
         weights, biases = guide_initial_weights(self.layer_sizes, self.rng)
         self.weights = [W.astype(self.dtype) for W in weights]
         self.biases = [b.astype(self.dtype) for b in biases]
@@ -92,10 +80,26 @@ class Network:
     # --- forward and backward ---
 
     def forward(self, x):
-        """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs."""
+        """Output for one example ``(n_in,)`` or a batch ``(batch, n_in)``; saves what backward() needs.
+
+        The output is a new array, yours to change: the network keeps its own copy of it and of ``x``
+        (changing ``x`` or the output afterwards does not change what ``backward`` computes)."""
+        check_parameters(self)
+        x = fresh_float_array(x, "x", self.dtype)
+        check_input(x, self.layer_sizes[0])
+        check_batch_arrays(self.layer_sizes, len(x) if x.ndim == 2 else 1, self.dtype)
+        return self._forward(x).copy()
+
+    def output(self, x):
+        """The output for ``x``, for inference (``predict``, evaluation): a new array, but nothing is saved
+        for ``backward`` (call ``forward`` first for that), so ``x`` is neither copied nor kept."""
+        check_parameters(self)
         x = as_float_array(x, "x", self.dtype)
         check_input(x, self.layer_sizes[0])
-        return self._forward(x)
+        check_batch_arrays(self.layer_sizes, len(x) if x.ndim == 2 else 1, self.dtype)
+        output = self._forward(x)
+        self.activations = self.z_values = None
+        return output
 
     def _forward(self, x, reuse=False):
         a = x
@@ -110,6 +114,7 @@ class Network:
         shaped like ``weights`` and ``biases``. For a batch they are gradients of the batch-mean loss."""
         if self.activations is None:
             raise ConfigError("call forward(x) before backward(target)")
+        check_parameters(self)
         target = self.loss.prepare_targets(target, self.activations[-1])
         return self._backward(target)
 
@@ -187,6 +192,7 @@ class Network:
         batch_size = check_positive(batch_size, "batch_size", integer=True)
         X, Y = self._prepare(X, y, check_X=False)
         n = len(X)
+        check_batch_arrays(self.layer_sizes, min(batch_size, n), self.dtype)
         check_batches = X.dtype.kind == "f"
         start_state = (self.copy_weights(), self.rng.get_state()) if check_batches else None
         order = self.rng.permutation(n) if shuffle else None
@@ -211,7 +217,8 @@ class Network:
         return self._prepare(X, y)
 
     def _prepare(self, X, y, check_X=True):
-        if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
+        check_parameters(self)
+        if isinstance(X, np.ndarray) and X.dtype.kind in "fiu" and not isinstance(X, np.ma.MaskedArray):
             if X.dtype.kind == "f" and X.ndim > 0 and check_X:   # a 0-d array gets the shape error below
                 _check_finite_in_chunks(X, "X")
         else:
@@ -230,7 +237,7 @@ class Network:
 
     def predict_proba(self, x):
         """Class probabilities: the softmax of the logits for softmax_cross_entropy, else the output itself."""
-        output = self.forward(x)
+        output = self.output(x)
         if self.loss.name == "softmax_cross_entropy":
             from .activations import softmax
             return softmax(output)
@@ -238,7 +245,7 @@ class Network:
 
     def predict(self, x):
         """Predicted class (argmax of the output) for one example or each row of a batch."""
-        return np.argmax(self.forward(x), axis=-1)
+        return np.argmax(self.output(x), axis=-1)
 
     # --- weights ---
 
@@ -253,11 +260,12 @@ class Network:
             raise ShapeError(f"expected {len(self.weights)} weight and bias arrays, "
                              f"got {len(weights)} and {len(biases)}")
         new_weights, new_biases = [], []
-        for i, (W, b, W_new, b_new) in enumerate(zip(self.weights, self.biases, weights, biases)):
-            W_new = np.asarray(W_new, dtype=self.dtype)
-            b_new = np.asarray(b_new, dtype=self.dtype)
-            if W_new.shape != W.shape or b_new.shape != b.shape:
-                raise ShapeError(f"layer {i + 1}: expected W {W.shape} and b {b.shape}, "
+        for i, (n_in, n_out, W_new, b_new) in enumerate(zip(self.layer_sizes[:-1], self.layer_sizes[1:],
+                                                            weights, biases)):
+            W_new = parameter_array(W_new, f"W of layer {i + 1}", self.dtype)
+            b_new = parameter_array(b_new, f"b of layer {i + 1}", self.dtype)
+            if W_new.shape != (n_out, n_in) or b_new.shape != (n_out,):
+                raise ShapeError(f"layer {i + 1}: expected W {(n_out, n_in)} and b {(n_out,)}, "
                                  f"got W {W_new.shape} and b {b_new.shape}")
             new_weights.append(W_new.copy())
             new_biases.append(b_new.copy())
@@ -267,7 +275,7 @@ class Network:
         """A copy of this network computing in ``dtype`` (same weights, activations and loss)."""
         clone = Network.__new__(Network)
         clone.__dict__.update(self.__dict__)
-        clone.dtype = np.dtype(dtype)
+        clone.dtype = check_dtype(dtype)
         clone.layers = [Dense(layer.activation) for layer in self.layers]
         clone.weights = [W.astype(dtype) for W in self.weights]
         clone.biases = [b.astype(dtype) for b in self.biases]

@@ -130,7 +130,7 @@ def _set_read_timeout(response, seconds):
 
 
 def _fetch(url, target, size, sha256, limits, stream):
-    from .. import __version__  # here, not at import time: chainrule/__init__ may import this package
+    from ..version import __version__
     request = urllib.request.Request(url, headers={"User-Agent": f"chainrule/{__version__}"})
     host = urllib.parse.urlsplit(url).netloc or url
     bar = None

@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
+from ..core.validation import check_seed, numeric_array, one_hot_matrix
 from ..errors import ConfigError, InputValueError, ShapeError
 
 
 def as_class_numbers(labels, name="labels"):
     """Class numbers (N,) int64 from class numbers or one-hot rows (N, n_classes)."""
-    labels = np.asarray(labels)
+    labels = numeric_array(labels, name)
     if labels.ndim == 2:
         ones = labels == 1
         if not np.all(ones | (labels == 0)) or not np.all(ones.sum(axis=1) == 1):
@@ -43,12 +44,15 @@ def select_classes(images, labels, classes):
     classes = [int(c) for c in classes]
     if not classes or len(set(classes)) != len(classes):
         raise ConfigError(f"classes must be distinct class numbers, got {classes}")
-    lookup = np.full(max(max(classes), int(numbers.max(initial=0))) + 1, -1, dtype=np.int64)
-    lookup[classes] = np.arange(len(classes))
-    position = lookup[numbers]
+    # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
+    # largest class number (classes=[10**12] would make one of 8 TB)
+    order = np.argsort(classes)
+    sorted_classes = np.asarray(classes, dtype=np.int64)[order]
+    at = np.minimum(np.searchsorted(sorted_classes, numbers), len(classes) - 1)
+    position = np.where(sorted_classes[at] == numbers, order[at], -1)
     keep = position >= 0
     if raw_labels.ndim == 2:
-        return images[keep], np.eye(len(classes), dtype=raw_labels.dtype)[position[keep]]
+        return images[keep], one_hot_matrix(position[keep], len(classes), raw_labels.dtype)
     out_dtype = raw_labels.dtype if np.issubdtype(raw_labels.dtype, np.integer) else np.int64
     return images[keep], position[keep].astype(out_dtype)
 
@@ -87,7 +91,7 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
         where = int(np.argmax(numbers >= n_classes))
         raise InputValueError(f"labels[{where}] is {numbers[where]}, outside 0..{n_classes - 1} for n_classes="
                               f"{n_classes} (choose the classes first with select_classes)")
-    return np.eye(n_classes, dtype=dtype)[numbers]
+    return one_hot_matrix(numbers, n_classes, dtype)
 
 
 def train_test_split(X, y, test_fraction=0.2, seed=0):
@@ -105,6 +109,6 @@ def train_test_split(X, y, test_fraction=0.2, seed=0):
     if n_test == 0 or n_test == len(X):
         raise ConfigError(f"test_fraction={test_fraction} of {len(X)} examples leaves "
                           f"{'no test' if n_test == 0 else 'no training'} examples")
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = np.random.default_rng(check_seed(seed)).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -31,6 +31,7 @@ import numpy as np
 from ..core.activations import softmax
 from ..core.network import Network
 from ..core.threads import blas_threads
+from ..core.validation import check_seed, one_hot_matrix, refuse_masked
 from ..errors import ConfigError, TrainingDiverged
 from ..training.optimizers import SGD, Adam, Momentum
 
@@ -123,6 +124,8 @@ class _ChainruleMLP(BaseEstimator):
     # --- the network ---
 
     def _initialize(self, n_features, n_outputs, hidden_sizes):
+        if self.random_state is not None and not isinstance(self.random_state, np.random.RandomState):
+            check_seed(self.random_state, "random_state")
         self._random_state = check_random_state(self.random_state)
         seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         self.network_ = Network([n_features] + hidden_sizes + [n_outputs], seed=seed,
@@ -143,6 +146,7 @@ class _ChainruleMLP(BaseEstimator):
     def _forward(self, X):
         """The network's output, without touching the network (predict never changes a fitted estimator)."""
         check_is_fitted(self)
+        refuse_masked(X, "X")
         X = validate_data(self, X, reset=False, dtype=_DTYPES[self.dtype])
         a = X
         for layer, W, b in zip(self.network_.layers, self.network_.weights, self.network_.biases):
@@ -167,6 +171,8 @@ class _ChainruleMLP(BaseEstimator):
         first = not hasattr(self, "network_") or not (incremental or self.warm_start)
         if not first:
             self._check_same_network(hidden_sizes)
+        refuse_masked(X, "X")
+        refuse_masked(y, "y")
         X, y = validate_data(self, X, y, reset=first, multi_output=True, y_numeric=self._y_numeric,
                              dtype=_DTYPES[self.dtype])
         Y = self._encode_targets(y, first, classes)
@@ -344,7 +350,7 @@ class ChainruleClassifier(ClassifierMixin, _ChainruleMLP):
         if len(unknown):
             raise ValueError(f"y contains labels {unknown.tolist()} that are not in classes_ {self.classes_.tolist()}")
         codes = np.searchsorted(self.classes_, y)
-        return np.eye(len(self.classes_), dtype=_DTYPES[self.dtype])[codes]
+        return one_hot_matrix(codes, len(self.classes_), _DTYPES[self.dtype], "y")
 
     @property
     def _loss(self):

@@ -1,5 +1,6 @@
 """Training: ``fit`` with optimizers, schedules, weight decay, early stopping and callbacks; ``History``;
-model files; checkpoints; diagnostics; evaluation; the MNIST practice project and its HTML report."""
+model files; checkpoints; diagnostics; evaluation and metrics. The MNIST practice project that uses them is
+``chainrule.project``."""
 from .callbacks import Callback, EarlyStopping, EpochLogger, EvaluateOn, ProgressBar
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .diagnostics import Diagnostics

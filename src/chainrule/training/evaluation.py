@@ -4,16 +4,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.validation import as_float_array
+from ..data.prep import as_class_numbers
 from ..errors import ConfigError, InputValueError, ShapeError
-from .metrics import EVAL_CHUNK, confusion_matrix, per_class_accuracy, predicted_classes
+from .metrics import confusion_matrix, eval_chunk, per_class_accuracy, predicted_classes
 
 
 def class_probabilities(net, X):
     """Per-class confidence for each row of ``X``: the softmax for softmax cross-entropy networks, else the
     outputs normalised to sum to 1 (sigmoid outputs are scores, not probabilities; the guide's note)."""
-    rows = []
-    for start in range(0, len(X), EVAL_CHUNK):
-        outputs = net.predict_proba(X[start:start + EVAL_CHUNK])
+    rows, chunk = [], eval_chunk(net)
+    for start in range(0, len(X), chunk):
+        outputs = net.predict_proba(X[start:start + chunk])
         if net.loss.name != "softmax_cross_entropy":
             outputs = np.clip(outputs, 0, None)
             if outputs.shape[-1] == 1:
@@ -62,7 +63,7 @@ class Evaluation:
 def evaluate(net, X, labels, class_names=None):
     """Evaluate ``net`` on ``X`` (n, n_in) with integer ``labels`` (class positions 0..k-1)."""
     X = as_float_array(X, "X", net.dtype)
-    labels = np.asarray(labels).astype(np.int64)
+    labels = as_class_numbers(labels)
     if X.ndim != 2 or len(X) != len(labels):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {X.shape}, "
                          f"labels {labels.shape}")
@@ -77,8 +78,9 @@ def evaluate(net, X, labels, class_names=None):
     elif len(class_names) != n_classes:
         raise ConfigError(f"class_names has {len(class_names)} names for a network with {n_classes} classes")
     probabilities = class_probabilities(net, X)
-    predicted = predicted_classes(net.predict_proba(X)) if net.layer_sizes[-1] == 1 else \
-        np.argmax(probabilities, axis=1)
+    chunk = eval_chunk(net)
+    predicted = predicted_classes(np.concatenate([net.predict_proba(X[i:i + chunk]) for i in range(0, len(X), chunk)])) \
+        if net.layer_sizes[-1] == 1 else np.argmax(probabilities, axis=1)
     confidence = probabilities[np.arange(len(X)), predicted]
     matrix = confusion_matrix(labels, predicted, n_classes)
     return Evaluation(list(class_names), labels, predicted, confidence, float(np.mean(predicted == labels)),

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..core.network import Network
 from ..core.threads import blas_threads
-from ..core.validation import check_positive
+from ..core.validation import check_batch_arrays, check_epochs, check_positive, check_seed
 from ..errors import ConfigError, TrainingDiverged
 from .callbacks import EarlyStopping, EpochLogger, ProgressBar
 from .checkpoint import Checkpoint, CheckpointSaver, data_fingerprint, load_checkpoint
@@ -297,14 +297,16 @@ def fit(net, X, y, *, epochs, learning_rate, batch_size=32, optimizer="sgd", sch
     """
     if not isinstance(net, Network):
         raise ConfigError(f"fit trains a chainrule Network, got {type(net).__name__}")
-    epochs = check_positive(epochs, "epochs", integer=True)
+    epochs = check_epochs(epochs)
     batch_size = check_positive(batch_size, "batch_size", integer=True)
+    seed = None if seed is None else check_seed(seed)
     if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float, np.integer, np.floating)):
         raise ConfigError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
     weight_decay = float(weight_decay)
     if not np.isfinite(weight_decay) or weight_decay < 0:
         raise ConfigError(f"weight_decay must be >= 0, got {weight_decay!r}")
     X, Y = net.prepare_data(X, y)
+    check_batch_arrays(net.layer_sizes, min(batch_size, len(X)), net.dtype)
     validation = None
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:

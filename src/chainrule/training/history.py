@@ -6,7 +6,8 @@ over the epoch's batches of the weight gradient's Frobenius norm ||dL/dW||). Acc
 targets are not classes; validation entries are ``None`` without validation data. Callbacks add their own
 per-epoch series to ``metrics`` (e.g. the project runner's ``test_accuracy``).
 
-``findings`` is a list of dicts the diagnostics add (what went wrong, its likely cause, the guide's advice);
+``findings`` is a list of ``chainrule.findings.Finding`` records the diagnostics add (what went wrong, its likely
+cause, the guide's advice; JSON holds them as ``Finding.to_dict()``, and a dict that is not one stays a dict);
 ``stop_reason`` says why training ended early (``None`` when it ran all its epochs).
 """
 import json
@@ -14,6 +15,7 @@ import math
 
 from .. import safe_json
 from ..errors import ModelFileError
+from ..findings import Finding
 
 SERIES = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "learning_rate", "time", "grad_norms")
 
@@ -64,7 +66,8 @@ class History:
     def to_dict(self):
         data = {name: list(getattr(self, name)) for name in SERIES}
         data["metrics"] = {name: list(values) for name, values in self.metrics.items()}
-        data.update(findings=list(self.findings), settings=self.settings,
+        data.update(findings=[f.to_dict() if isinstance(f, Finding) else f for f in self.findings],
+                    settings=self.settings,
                     stop_reason=self.stop_reason, best_epoch=self.best_epoch, epochs=self.epochs)
         return _jsonable(data)
 
@@ -74,7 +77,7 @@ class History:
         for name in SERIES:
             setattr(history, name, list(data.get(name, [])))
         history.metrics = {name: list(values) for name, values in data.get("metrics", {}).items()}
-        history.findings = list(data.get("findings", []))
+        history.findings = [_finding(f) for f in data.get("findings", [])]
         history.stop_reason = data.get("stop_reason")
         history.best_epoch = data.get("best_epoch")
         return history
@@ -97,6 +100,17 @@ class History:
     def __repr__(self):
         last = f", last train_loss={self.train_loss[-1]:.6g}" if self.train_loss else ""
         return f"History({self.epochs} epochs{last})"
+
+
+def _finding(data):
+    """A finding read back: a ``Finding`` when it is one (findings written before the record was shared name
+    ``seen`` ``"message"``), else as it was written."""
+    if isinstance(data, dict) and all(isinstance(data.get(key), str) for key in ("kind", "severity", "title")):
+        try:
+            return Finding.from_dict(data)
+        except (TypeError, ValueError):
+            pass
+    return data
 
 
 def _jsonable(value):

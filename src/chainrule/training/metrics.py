@@ -6,6 +6,7 @@ for a single output; then the predicted class is the argmax of the outputs (or o
 import numpy as np
 
 from ..errors import ShapeError
+from ..limits import max_memory
 
 EVAL_CHUNK = 8192  # rows per forward pass when evaluating, so 60,000 examples never need one huge matrix
 
@@ -32,9 +33,17 @@ def predicted_classes(outputs):
     return np.argmax(outputs, axis=-1)
 
 
+def eval_chunk(net):
+    """Rows per forward pass when evaluating: ``EVAL_CHUNK``, fewer for a network so wide that a chunk's
+    largest array (rows x the widest layer) would take more than 1/8 of the memory budget."""
+    row_bytes = max(net.layer_sizes) * net.dtype.itemsize
+    return max(1, min(EVAL_CHUNK, max_memory() // 8 // row_bytes))
+
+
 def outputs_of(net, X):
-    """The network's outputs for every row of ``X``, computed in chunks."""
-    return np.concatenate([net.forward(X[i:i + EVAL_CHUNK]) for i in range(0, len(X), EVAL_CHUNK)])
+    """The network's outputs for every row of ``X``, computed in chunks (``eval_chunk``)."""
+    chunk = eval_chunk(net)
+    return np.concatenate([net.output(X[i:i + chunk]) for i in range(0, len(X), chunk)])
 
 
 def loss_and_accuracy(net, X, Y, labels=None):

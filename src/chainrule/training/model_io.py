@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import safe_json
 from ..core.network import Network
+from ..core.validation import check_parameters
 from ..errors import ChainruleError, ConfigError, InputValueError, ModelFileError
 from ..files import atomic_write
 from ..limits import check_network
@@ -50,6 +51,7 @@ def save_model(net, path, metadata=None):
     """Save ``net`` (weights + JSON description + ``metadata``) to ``path`` (``.npz``); returns the path."""
     if not isinstance(net, Network):
         raise ConfigError(f"save_model saves a chainrule Network, got {type(net).__name__}")
+    check_parameters(net)
     try:
         description = describe(net, metadata)
     except RecursionError:

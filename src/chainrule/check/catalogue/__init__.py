@@ -94,6 +94,9 @@ def _load():
 
 CATALOGUE = _load()
 MODELS = tuple(m for m in CATALOGUE.values() if m.model)
+# the per-layer models made at the output layer only or in the hidden layers only (scoped.py): derived, not entries
+from .scoped import scoped_variants  # noqa: E402  (it needs the catalogue above)
+SCOPED = scoped_variants(CATALOGUE)
 VARIANTS = tuple(m for m in CATALOGUE.values() if m.stage == "variant")
 DETECTORS = tuple(m for m in CATALOGUE.values() if m.detect is not None)
 
@@ -115,4 +118,5 @@ def build(mistakes=(), variant: Optional[Mistake] = None):
 
 
 def entry(kind) -> Mistake:
-    return CATALOGUE[kind]
+    """The catalogue's entry ``kind``, or a scoped version of one (``derivative_twice_in_hidden``)."""
+    return CATALOGUE[kind] if kind in CATALOGUE else SCOPED[kind]

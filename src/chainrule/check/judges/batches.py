@@ -44,6 +44,11 @@ def judge(ctx):
         ref = (list(ref[0]), list(ref[1]))
         mine = layers(record.weight_grads), layers(record.bias_grads)
         trouble = shape_problem(mine[0], mine[1], ref)
+        axis_words = _bias_summed_over_units(ctx, example, record, mine, ref) if trouble else ""
+        if axis_words:  # a batch's backward, with one bias-gradient reduction over the wrong axis
+            wrong.append(example.arch)
+            failure = failure or Failure(NAME, ctx.example_label(i), message=axis_words)
+            continue
         if trouble:     # gradients not shaped like the parameters: backward() is written for one example
             unsupported.append(f"backward() of a batch: {trouble}")
             continue
@@ -71,3 +76,35 @@ def judge(ctx):
     if unsupported:
         return Check(NAME, SKIP, f"takes one example at a time, like the guide: {unsupported[0]}")
     return Check(NAME, SKIP, "not run")
+
+
+def _bias_summed_over_units(ctx, example, record, mine, ref):
+    """Words when backward() of a batch is right but for bias gradients with one number per EXAMPLE: each row of
+    delta summed over the layer's units (``delta.sum(axis=1)``) instead of each unit over the examples
+    (``delta.sum(axis=0)``); '' otherwise. The expected sums come from chainrule one example at a time (the batch's
+    mean loss gives each example's delta a 1/batch share)."""
+    size = len(example.x)
+    mine_w, mine_b = mine
+    if mine_w is None or mine_b is None or len(mine_b) != len(ref[1]):
+        return ""
+    if not all(m is not None and np.shape(m) == np.shape(r) and agree(m, r, ctx.tol) for m, r in zip(mine_w, ref[0])):
+        return ""
+    net = ctx.network(example.arch, record.start)
+    per_example = []
+    for x, t in zip(example.x, example.target):
+        net.forward(np.array(x))
+        per_example.append([np.ravel(g) / size for g in net.backward(np.array(t))[1]])
+    wrong_layers = []
+    for layer, (m, r) in enumerate(zip(mine_b, ref[1])):
+        if m is not None and np.shape(m) == np.shape(r) and agree(m, r, ctx.tol):
+            continue
+        sums = np.array([rows[layer].sum() for rows in per_example])
+        if m is None or np.size(m) != size or not agree(np.ravel(m), sums, ctx.tol):
+            return ""
+        wrong_layers.append(layer)
+    if not wrong_layers:
+        return ""
+    shapes = ", ".join(f"layer {k + 1}'s shape ({size},), not {np.shape(ref[1][k])}" for k in wrong_layers)
+    return (f"backward() of a batch of {size}: the weight gradients are right, but bias gradients hold one number per "
+            f"example instead of one per unit ({shapes}): each example's delta is summed over the units "
+            f"(delta.sum(axis=1)) instead of each unit's delta over the examples (delta.sum(axis=0))")

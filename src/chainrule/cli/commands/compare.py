@@ -1,9 +1,10 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
+from ...data.mnist import MNIST_PIXELS
 from ...files import check_output_folder, run_lock
-from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
-from ...training.compare import run_comparison, variants, write_comparison
+from ...project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
+from ...project.compare import run_comparison, variants, write_comparison
 
-DEFAULT_ARCHS = ["784,32,10", "784,128,64,10"]
+DEFAULT_ARCHS = [f"{MNIST_PIXELS},32,10", f"{MNIST_PIXELS},128,64,10"]
 DEFAULT_LOSSES = ["mse", "softmax_cross_entropy"]
 
 
@@ -15,7 +16,7 @@ def register(subparsers):
                     f"architectures {' and '.join(DEFAULT_ARCHS)}, losses {' and '.join(DEFAULT_LOSSES)}, "
                     "10 epochs each.")
     parser.add_argument("--arch", action="append", default=None, metavar="SIZES",
-                        help="layer sizes, e.g. 784,128,64,10 (repeat the option to compare several)")
+                        help=f"layer sizes, e.g. {MNIST_PIXELS},128,64,10 (repeat the option to compare several)")
     parser.add_argument("--loss", action="append", default=None,
                         choices=["mse", "cross_entropy", "softmax_cross_entropy"],
                         help="loss (repeat to compare several)")

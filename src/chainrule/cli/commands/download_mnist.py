@@ -1,5 +1,5 @@
 """``chainrule download-mnist``: fetch and verify the full MNIST set; optionally write the guide's mnist_data.npz."""
-from ...data import MNIST_MIRRORS, default_data_dir, download_mnist, load_mnist, write_guide_npz
+from ...data import MNIST_IMAGE_SHAPE, MNIST_MIRRORS, default_data_dir, download_mnist, load_mnist, write_guide_npz
 from ...data.download import DEADLINE, MIN_RATE
 from ...data.load import SAMPLE_DESCRIPTION
 from ...errors import ConfigError
@@ -20,8 +20,8 @@ def register(subparsers):
                         help="a base URL holding the four .gz files, tried before the built-in mirrors "
                              "(repeatable; file:// works too)")
     parser.add_argument("--guide-npz", metavar="PATH",
-                        help="also write the guide's mnist_data.npz (images (N, 28, 28) uint8, labels (N,) uint8), "
-                             "which the guide's Practice Project code loads")
+                        help="also write the guide's mnist_data.npz (images (N, %d, %d) uint8, labels (N,) uint8), "
+                             "which the guide's Practice Project code loads" % MNIST_IMAGE_SHAPE)
     parser.add_argument("--source", choices=["full", "sample"], default="full",
                         help="what --guide-npz holds: 'full', the 70,000 downloaded digits (default), or 'sample', "
                              "the 10,000 shipped with chainrule (offline: nothing is downloaded)")

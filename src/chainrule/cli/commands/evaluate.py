@@ -1,6 +1,6 @@
 """``chainrule evaluate MODEL``: accuracy overall and per class, confusion-matrix PNG, misclassified digits."""
-from ...training.inference import evaluate_model
-from ...training.project import GUIDE_TARGET
+from ...project.inference import evaluate_model
+from ...project.settings import GUIDE_TARGET
 
 
 def register(subparsers):

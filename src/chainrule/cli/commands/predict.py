@@ -1,12 +1,12 @@
 """``chainrule predict MODEL IMAGE``: classify a digit image (28x28, or resized to it)."""
-from ...training.inference import predict_image
+from ...project.inference import SIZE_TEXT, predict_image
 from ...training.model_io import load_model
 
 
 def register(subparsers):
     parser = subparsers.add_parser("predict", help="classify a digit image with a saved model",
                                    description="Classify an image file (PNG, JPEG, ...). It is converted to grey "
-                                               "and resized to 28x28; a dark digit on a light background is "
+                                               f"and resized to {SIZE_TEXT}; a dark digit on a light background is "
                                                "inverted to MNIST's white-on-black unless --no-invert.")
     parser.add_argument("model", help="a model file (.npz) written by chainrule train")
     parser.add_argument("images", nargs="+", help="image file(s)")

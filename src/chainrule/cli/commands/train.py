@@ -1,21 +1,24 @@
 """``chainrule train``: the guide's practice project (MNIST digits 0-4, [784, 64, 5], sigmoid, MSE, lr 0.5)."""
 import os
 import sys
+from dataclasses import replace
 
 from ...errors import ConfigError
 from ...files import run_lock
 from ...training.checkpoint import load_checkpoint
-from ...training.project import (ProjectConfig, check_outputs, header_lines, prepare_data, build_network,
-                                 summary_lines, train_project, write_outputs)
-from ...training.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args
+from ...project.run import (check_outputs, header_lines, prepare_data, build_network, summary_lines, train_project,
+                            write_outputs)
+from ...project.settings import GUIDE_SETTINGS as GUIDE, ProjectConfig, format_digits
+from ...project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args
 
 
 def register(subparsers):
     parser = subparsers.add_parser(
         "train", help="train on MNIST digits (the guide's practice project), offline, in seconds",
         description="Train a network on MNIST digits and write the model, the loss curve and an HTML report. "
-                    "With no options: the guide's project (digits 0-4, [784, 64, 5], sigmoid, MSE, SGD with "
-                    "learning rate 0.5, batch 32) on the shipped sample.")
+                    f"With no options: the guide's project (digits {format_digits(GUIDE.digits)}, {GUIDE.layer_sizes}, "
+                    f"{GUIDE.activation}, {GUIDE.loss.upper()}, {GUIDE.optimizer.upper()} with learning rate "
+                    f"{GUIDE.learning_rate:g}, batch {GUIDE.batch_size}) on the shipped sample.")
     add_data_options(parser)
     add_model_options(parser)
     add_fit_options(parser)
@@ -42,7 +45,7 @@ def _resumed_config(args):
                           f"settings); resume it with chainrule.training.fit(..., resume=...)")
     config = ProjectConfig.from_saved(settings, f"checkpoint {args.resume!r}")
     if args.epochs is not None:
-        config.epochs = args.epochs
+        config = replace(config, epochs=args.epochs)
     print(f"Resuming from {args.resume}: {checkpoint.epoch} of {config.epochs} epochs done"
           + (" and part of the next" if checkpoint.in_epoch else "") + " (settings from the checkpoint)")
     return config, checkpoint

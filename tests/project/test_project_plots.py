@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from chainrule.training import History
-from chainrule.training.plots import (compare_figure, confusion_figure, curves_figure, grad_norms_figure,
+from chainrule.project.plots import (compare_figure, confusion_figure, curves_figure, grad_norms_figure,
                                       misclassified_figure)
 
 

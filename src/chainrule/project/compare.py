@@ -7,10 +7,12 @@ import json
 import os
 from dataclasses import dataclass, replace
 
+from ..data.mnist import MNIST_PIXELS
 from ..errors import ConfigError
 from ..files import atomic_write_text
 from .plots import compare_figure, save_figure
-from .project import format_digits, prepare_data, train_project
+from .run import prepare_data, train_project
+from .settings import format_digits
 
 
 @dataclass
@@ -26,8 +28,8 @@ def variants(base, layer_sizes=(), losses=()):
     """The configurations to compare: every architecture (list of full layer sizes) with every loss."""
     archs = [list(sizes) for sizes in layer_sizes] or [base.layer_sizes]
     for sizes in archs:
-        if len(sizes) < 2 or sizes[0] != 784 or sizes[-1] != len(base.digits):
-            raise ConfigError(f"architecture {sizes} must start with 784 (pixels) and end with "
+        if len(sizes) < 2 or sizes[0] != MNIST_PIXELS or sizes[-1] != len(base.digits):
+            raise ConfigError(f"architecture {sizes} must start with {MNIST_PIXELS} (pixels) and end with "
                               f"{len(base.digits)} (one output per digit {base.digits})")
     loss_names = list(losses) or [base.loss]
     configs = []

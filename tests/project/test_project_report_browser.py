@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chainrule.training.project import ProjectConfig, run_project
-from training_png_checks import assert_png_picture
+from chainrule.project import ProjectConfig, run_project
+from project_png_checks import assert_png_picture
 
 CHROMIUM = shutil.which("chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -21,7 +21,7 @@ def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     result = run_project(ProjectConfig(epochs=4, max_train=800, source="sample"), out_dir=out)
     result.history.findings.append({"kind": "test finding", "message": "shown in the report"})
-    from chainrule.training.report import write_report
+    from chainrule.project.report import write_report
     write_report(result, out / "report.html")
     return out / "report.html", result
 

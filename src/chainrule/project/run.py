@@ -1,129 +1,31 @@
 """The guide's practice project as one call: MNIST digits, a Network, ``fit``, evaluation, files.
 
-    from chainrule.training.project import ProjectConfig, run_project
+    from chainrule.project import ProjectConfig, run_project
     result = run_project(ProjectConfig(), out_dir="runs/train")     # what `chainrule train` runs
     print(result.test_accuracy)
 
 The defaults are the guide's: digits 0-4, [784, 64, 5], sigmoid, MSE, SGD with learning rate 0.5, batch 32,
 network seed 42, a seeded 80/20 train/test split of the shipped sample (the full set's official split when it
-has been downloaded). The number of epochs is chainrule's own choice (see ``DEFAULT_EPOCHS``).
+has been downloaded). The number of epochs is chainrule's own choice (see ``DEFAULT_EPOCHS``); the settings live in
+``chainrule.project.settings``.
 """
 import os
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .. import safe_json
 from ..core.network import Network
-from ..core.validation import check_positive
-from ..errors import ChainruleError, ConfigError, ModelFileError
-from .callbacks import EvaluateOn
-from .evaluation import evaluate
-from .fit import fit
-from .history import History
+from ..core.validation import one_hot_matrix
+from ..errors import ModelFileError
 from ..files import atomic_write_text, check_output_folder, run_lock
-from .model_io import save_model
-
-# chainrule's MSE gradient is the true gradient of the mean over all outputs: with 5 outputs it is 1/5 of the
-# guide's per-example 2(a - t) (guide block 17), so lr 0.5 takes a 5x smaller step than the guide's code.
-# Keeping the guide's lr, the guide's 15 epochs at 5x the step become 75 epochs (about 4 s). On the shipped
-# sample's seeded split (seed 0) that gives 96.2% held-out accuracy; longer runs plateau near 96.7-96.9%
-# (400 epochs); split seeds 1-4 give 96.6-97.5% at 75 epochs: 1,026 test digits are a small, noisy yardstick.
-DEFAULT_EPOCHS = 75
-DEFAULT_LEARNING_RATES = {"sgd": 0.5, "momentum": 0.05, "adam": 0.001}
-GUIDE_TARGET = 0.80
-
-
-def parse_digits(spec):
-    """``"0-4"`` -> [0, 1, 2, 3, 4]; ``"0-9"``; ``"3,5,8"``; ``"0-2,7"``; or a list of ints."""
-    if not isinstance(spec, str):
-        digits = [int(d) for d in spec]
-    else:
-        digits = []
-        for part in spec.replace(" ", "").split(","):
-            if not part:
-                continue
-            try:
-                if "-" in part:
-                    low, high = (int(v) for v in part.split("-", 1))
-                    digits.extend(range(low, high + 1))
-                else:
-                    digits.append(int(part))
-            except ValueError:
-                raise ConfigError(f"digits must look like '0-4', '0-9' or '3,5,8', got {spec!r}") from None
-    if len(digits) < 2 or len(set(digits)) != len(digits) or any(not 0 <= d <= 9 for d in digits):
-        raise ConfigError(f"digits must be at least two distinct digits from 0 to 9, got {spec!r}")
-    return sorted(digits)
-
-
-def format_digits(digits):
-    digits = list(digits)
-    if digits == list(range(digits[0], digits[-1] + 1)):
-        return f"{digits[0]}-{digits[-1]}"
-    return ",".join(map(str, digits))
-
-
-@dataclass
-class ProjectConfig:
-    """Every setting of a practice-project run (JSON-ready; stored in the model file)."""
-
-    digits: list = field(default_factory=lambda: [0, 1, 2, 3, 4])
-    hidden: list = field(default_factory=lambda: [64])
-    activation: str = "sigmoid"
-    loss: str = "mse"
-    optimizer: str = "sgd"
-    learning_rate: float = None          # None: DEFAULT_LEARNING_RATES[optimizer]
-    schedule: str = "constant"
-    epochs: int = DEFAULT_EPOCHS
-    batch_size: int = 32
-    seed: int = 42                        # network weights and shuffling (the guide's seed)
-    split_seed: int = 0                   # the train/test split
-    test_fraction: float = 0.2
-    weight_decay: float = 0.0
-    early_stopping: int = None            # patience in epochs; None: off
-    validation_fraction: float = 0.1      # carved from the training part when early stopping is on
-    source: str = "auto"
-    data_dir: str = None
-    dtype: str = "float64"
-    max_train: int = None                 # use only the first N training examples (quick experiments)
-
-    def __post_init__(self):
-        self.digits = parse_digits(self.digits)
-        self.hidden = [int(n) for n in self.hidden]
-        if self.learning_rate is None:
-            self.learning_rate = DEFAULT_LEARNING_RATES.get(str(self.optimizer).lower(), 0.5)
-        self.source = os.fspath(self.source)
-        # checked here, before any data is loaded or anything printed (fit checks them again)
-        self.learning_rate = check_positive(self.learning_rate, "learning_rate")
-        self.epochs = check_positive(self.epochs, "epochs", integer=True)
-        self.batch_size = check_positive(self.batch_size, "batch_size", integer=True)
-        if self.max_train is not None:
-            self.max_train = check_positive(self.max_train, "max_train", integer=True)
-        if self.early_stopping is not None:
-            self.early_stopping = check_positive(self.early_stopping, "early_stopping (patience)", integer=True)
-
-    @classmethod
-    def from_saved(cls, settings, source):
-        """The settings stored in a model file or checkpoint (``source`` names it, e.g. ``"checkpoint
-        'c.npz'"``); an unknown key or a bad value is a ``ModelFileError`` naming it."""
-        if not isinstance(settings, dict):
-            raise ModelFileError(f"{source} holds no project settings (got {type(settings).__name__})")
-        unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ModelFileError(f"{source} holds project settings this chainrule does not know: "
-                                 f"{', '.join(map(repr, unknown))} (written by a newer chainrule, or edited)")
-        try:
-            return cls(**settings)
-        except (ChainruleError, TypeError, ValueError) as exc:
-            raise ModelFileError(f"{source} holds invalid project settings: {exc}") from None
-
-    @property
-    def layer_sizes(self):
-        return [784, *self.hidden, len(self.digits)]
-
-    def to_dict(self):
-        return asdict(self)
+from ..training.callbacks import EvaluateOn
+from ..training.evaluation import evaluate
+from ..training.fit import fit
+from ..training.history import History
+from ..training.model_io import save_model
+from .settings import DEFAULT_EPOCHS, GUIDE_TARGET, ProjectConfig, format_digits
 
 
 @dataclass
@@ -197,7 +99,7 @@ class ProjectResult:
 
 
 def one_hot_targets(labels, n_classes, dtype):
-    return np.eye(n_classes, dtype=dtype)[labels]
+    return one_hot_matrix(labels, n_classes, dtype)
 
 
 def train_project(config, progress=False, callbacks=(), data=None, checkpoint=None, resume=None):
@@ -250,7 +152,7 @@ def check_outputs(out_dir, report=True, checkpoint=None):
 
 def write_outputs(result, out_dir, report=True):
     """Model, history, loss-curve PNG and (optionally) the HTML report in ``out_dir``; returns the paths."""
-    from .plots import curves_figure, save_figure
+    from .plots import curves_figure, save_figure     # Matplotlib only when files are written
 
     os.makedirs(out_dir, exist_ok=True)
     files = {"model": save_model(result.net, os.path.join(out_dir, "model.npz"), model_metadata(result))}

@@ -3,8 +3,9 @@ import numpy as np
 from PIL import Image
 
 from chainrule.data import load_sample
-from chainrule.training.inference import read_digit_image
-from chainrule.training.project import ProjectConfig, parse_digits, prepare_data
+from chainrule.project.inference import read_digit_image
+from chainrule.project.run import prepare_data
+from chainrule.project.settings import ProjectConfig, parse_digits
 
 
 def test_an_official_split_is_used_as_it_is(tmp_path):

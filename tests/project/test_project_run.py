@@ -8,8 +8,9 @@ from PIL import Image
 
 from chainrule.cli.main import main
 from chainrule.training import load_model
-from chainrule.training.project import DEFAULT_EPOCHS, ProjectConfig, prepare_data
-from training_png_checks import assert_png_picture
+from chainrule.project.run import prepare_data
+from chainrule.project.settings import DEFAULT_EPOCHS, ProjectConfig
+from project_png_checks import assert_png_picture
 
 QUICK = ["--epochs", "3", "--max-train", "600"]
 

@@ -9,6 +9,7 @@ import html
 import numpy as np
 
 from ..files import atomic_write_text
+from ..findings import Finding
 from .plots import (confusion_figure, curves_figure, figure_png_bytes, grad_norms_figure, misclassified_figure)
 
 MAX_MISCLASSIFIED = 32
@@ -60,7 +61,10 @@ FINDING_LABELS = (("message", "What was measured"), ("cause", "Likely cause"), (
 
 
 def _finding_html(finding):
-    """One diagnostics finding (a dict: title, severity, epoch, layer, message, cause, advice) as a box."""
+    """One diagnostics finding (a ``Finding``, or a dict: title, severity, epoch, layer, message, cause,
+    advice) as a box."""
+    if isinstance(finding, Finding):
+        finding = dict(finding.to_dict(), message=finding.seen)
     if not isinstance(finding, dict):
         return f'<div class="finding">{html.escape(str(finding))}</div>'
     level = html.escape(str(finding.get("severity", "warning")))
@@ -87,7 +91,7 @@ def _format(value):
 
 def build_report(result, title=None):
     """The report of a ``ProjectResult`` as an HTML string."""
-    from .project import GUIDE_TARGET, format_digits
+    from .settings import GUIDE_TARGET, format_digits
 
     h, ev, config = result.history, result.evaluation, result.config
     title = title or f"chainrule training report: MNIST digits {format_digits(config.digits)}"

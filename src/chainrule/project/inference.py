@@ -4,14 +4,17 @@ import warnings
 
 import numpy as np
 
+from ..data.mnist import MNIST_IMAGE_SHAPE, MNIST_PIXELS
 from ..errors import DataError, ModelFileError, ShapeError
 from ..limits import check_allocation
 from ..safe_npz import check_readable_file
-from .evaluation import class_probabilities, evaluate
-from .model_io import load_model
+from ..training.evaluation import class_probabilities, evaluate
+from ..training.model_io import load_model
 from .plots import confusion_figure, misclassified_figure, save_figure
 
 N_MISCLASSIFIED = 32
+PIL_SIZE = MNIST_IMAGE_SHAPE[::-1]                      # PIL sizes are (width, height)
+SIZE_TEXT = "x".join(map(str, MNIST_IMAGE_SHAPE))      # "28x28"
 
 
 def model_classes(net):
@@ -23,7 +26,8 @@ def model_classes(net):
 def model_test_data(net, source=None, data_dir=None):
     """The held-out test set a project model was trained against, rebuilt from the settings in its file
     (same data source, digits, split seed and fraction); ``source`` evaluates on other data instead."""
-    from .project import ProjectConfig, prepare_data
+    from .run import prepare_data
+    from .settings import ProjectConfig
 
     settings = dict(getattr(net, "metadata", {}).get("config") or {})
     if not settings:
@@ -39,7 +43,7 @@ def model_test_data(net, source=None, data_dir=None):
     config = ProjectConfig.from_saved(settings, "the model file")
     if config.layer_sizes[0] != net.layer_sizes[0] or len(config.digits) != net.layer_sizes[-1]:
         raise ShapeError(f"the model has {net.layer_sizes[0]} inputs and {net.layer_sizes[-1]} outputs but the "
-                         f"data gives 784 pixels and {len(config.digits)} digits {config.digits}")
+                         f"data gives {MNIST_PIXELS} pixels and {len(config.digits)} digits {config.digits}")
     return config, prepare_data(config)
 
 
@@ -79,18 +83,18 @@ def read_digit_image(path, invert="auto"):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)   # the budget below decides
             image = Image.open(path)
         with image:
-            image.draft("L", (28, 28))             # JPEG: decode at the smallest scale >= 28x28
+            image.draft("L", PIL_SIZE)             # JPEG: decode at the smallest scale >= 28x28
             width, height = image.size
             # decoded, PIL keeps up to 4 bytes per pixel (RGB as RGBX, 32-bit modes), plus 1 for the grey copy
             check_allocation(width * height * 5, f"decoding the {width}x{height} {label}", DataError)
             grey = image.convert("L")
-            if grey.size != (28, 28):
-                grey = grey.resize((28, 28), Image.LANCZOS)
+            if grey.size != PIL_SIZE:
+                grey = grey.resize(PIL_SIZE, Image.LANCZOS)
             pixels = np.asarray(grey, dtype=np.float64) / 255.0
     except DataError:
         raise
     except Image.DecompressionBombError as exc:
-        raise DataError(f"cannot read {label} as a digit image: {exc} (a digit needs only 28x28 pixels: scale "
+        raise DataError(f"cannot read {label} as a digit image: {exc} (a digit needs only {SIZE_TEXT} pixels: scale "
                         f"it down first)") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise DataError(f"cannot read {label} as an image: {exc}") from None
@@ -98,13 +102,14 @@ def read_digit_image(path, invert="auto"):
     inverted = bool(border.mean() > 0.5) if invert == "auto" else bool(invert)
     if inverted:
         pixels = 1.0 - pixels
-    return pixels.reshape(784), inverted
+    return pixels.reshape(MNIST_PIXELS), inverted
 
 
 def predict_image(net, path, invert="auto"):
     """Classify an image file: ``(predicted class name, confidence, {class: probability}, inverted)``."""
-    if net.layer_sizes[0] != 784:
-        raise ShapeError(f"the model takes {net.layer_sizes[0]} inputs, not a 28x28 image (784 pixels)")
+    if net.layer_sizes[0] != MNIST_PIXELS:
+        raise ShapeError(f"the model takes {net.layer_sizes[0]} inputs, not a {SIZE_TEXT} image ({MNIST_PIXELS} "
+                         "pixels)")
     x, inverted = read_digit_image(path, invert)
     x = x.astype(net.dtype)
     probabilities = class_probabilities(net, x[None, :])[0]

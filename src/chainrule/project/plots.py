@@ -10,6 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..data.mnist import MNIST_IMAGE_SHAPE
 from ..files import save_figure as _save_figure
 
 DPI = 100
@@ -119,7 +120,7 @@ def misclassified_figure(images, true_names, predicted_names, confidences, colum
     for ax in axes:
         ax.axis("off")
     for ax, image, true, predicted, confidence in zip(axes, images, true_names, predicted_names, confidences):
-        ax.imshow(np.asarray(image).reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.imshow(np.asarray(image).reshape(MNIST_IMAGE_SHAPE), cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"true {true}, pred {predicted}\n{100 * confidence:.0f}% sure", fontsize=7)
     if n == 0:
         axes[0].text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
