@@ -46,7 +46,7 @@ def test_cross_entropy_targets_outside_zero_one_are_named_targets(function):
 def test_a_nan_anywhere_in_a_large_training_set_is_found(bad_row):
     X = np.zeros((3500, 3))
     X[bad_row, 2] = np.nan
-    with pytest.raises(InputValueError, match=rf"X contains 1 non-finite value\(s\) \(NaN first at index "
+    with pytest.raises(InputValueError, match=rf"^X contains 1 non-finite value\(s\) \(NaN first at index "
                                               rf"\({bad_row}, 2\)\)"):
         Network([3, 2]).prepare_data(X, np.zeros((3500, 2)))
 
