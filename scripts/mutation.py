@@ -204,6 +204,9 @@ def draw_sample(folder, target, n, seed):
     none yet (a mutmut run asked for a name that matches nothing makes them and learns which tests reach what)."""
     if not any((folder / "mutants").rglob("*.py.meta")):
         run_mutmut(folder, 1, ("chainrule.no_such_mutant",), check=False)
+        if not (folder / "mutants" / "mutmut-stats.json").exists():   # the tests failed unmutated, say, or hung
+            tail = re.sub(r"[^\n]*\r", "", (folder / "run.log").read_text(errors="replace"))[-3000:]
+            sys.exit(f"{tail}\nmutmut could not learn which tests reach which function (see {folder / 'run.log'})")
     pool = untested(folder, target)
     if not pool:
         sys.exit("every mutant has been tested: nothing to sample (run without --sample for a fresh run)")
