@@ -100,7 +100,7 @@ def test_all_zero_sigmoid_scores_give_equal_confidences():
     ([0, 3], InputValueError, r"^labels run from 0 to 3, but the network tells apart 3 classes \(labels 0\.\.2\)$"),
     ([-1, 0], InputValueError, r"^labels must be class numbers >= 0, found -1$"),
     ([0, 1, 2], ShapeError, r"^X must be \(n, 3\) with one label per row; got X \(2, 3\), labels \(3,\)$"),
-])
+], ids=["label_3_of_3_classes", "label_minus_1", "one_label_too_many"])
 def test_labels_that_do_not_fit_are_refused(labels, error, message):
     with pytest.raises(error, match=message):
         evaluate(sigmoid_net(), np.zeros((2, 3)), labels)
@@ -151,7 +151,8 @@ def test_history_json_round_trip_keeps_everything_and_spells_non_finite_as_null(
 
 
 @pytest.mark.parametrize("text, message", [("[1, 2]", "a history is a JSON object, got list"),
-                                           ('{"train_loss": 5}', "not a chainrule history")])
+                                           ('{"train_loss": 5}', "not a chainrule history")],
+                         ids=["a_list", "a_number_for_a_series"])
 def test_a_json_that_is_not_a_history_is_named(text, message):
     with pytest.raises(ModelFileError, match=rf"^my.json is not a chainrule history \(.*{message}|{message}"):
         History.from_json(text, source="my.json")
