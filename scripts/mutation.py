@@ -75,8 +75,9 @@ TARGETS = {
                    about="activations, losses, layers, Network, gradient check, validation"),
     # not tests/trust/test_trust_limits.py: its memory peaks, measured with mutmut's trampolines in every training
     # function, pass the limit they check (a false failure that stops mutmut's first run); not test_trust_cli.py:
-    # the command line is its own target; not test_trust_resume.py: it sends SIGINT to its own process, which under
-    # mutmut's in-process runner interrupts the run (tests/training's resume tests stay)
+    # the command line is its own target; not test_trust_resume.py for now: its Ctrl-C tests signal their own
+    # process, a suspect for mutmut's clean run failing on training (docs/mutation.md; the run still fails without
+    # it, so put it back once the cause is found)
     "training": Target(("src/chainrule/training/**/*.py",),
                        ("tests/training", "tests/trust/test_trust_diagnostics.py",
                         "tests/trust/test_trust_readers.py", "tests/trust/test_trust_bad_input.py"),
