@@ -39,8 +39,8 @@ def main(argv=None):
     sizes = [int(n) for n in args.sizes.split(",")]
     X, Y = as_inputs(train_images, args.dtype), one_hot(train_labels, sizes[-1], args.dtype)
 
-    functions = [network.Network.train_epoch, network.Network._loss_and_gradients, network.Network._forward,
-                 network.Network._backpropagate, network.Network._descend, layers.Dense.forward,
+    functions = [network.Network.train_epoch, network.Network._train_batch, network.Network._loss_and_gradients,
+                 network.Network._forward, network.Network._backpropagate, network.Network._descend, layers.Dense.forward,
                  layers.Dense.backward, activations.sigmoid, activations.Sigmoid.backward_into,
                  losses.mse_value_and_gradient]
     if args.threads:

@@ -1,5 +1,6 @@
 """chainrule: neural-network training from scratch in NumPy, where every gradient can be seen and checked."""
-from .core import (ACTIVATIONS, LOSSES, Activation, Dense, GradientCheckReport, Network, cross_entropy_loss,
+from .core import (ACTIVATIONS, LAYERS, LOSSES, Activation, Dense, Dropout, GradientCheckReport, Layer, Loss, Network,
+                   cross_entropy_loss,
                    cross_entropy_loss_gradient, get_activation, get_loss, gradient_check, identity, leaky_relu,
                    mse_loss, mse_loss_gradient, relu, sigmoid, sigmoid_derivative, softmax,
                    softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient, tanh)

@@ -15,6 +15,7 @@ TORCH_ACTIVATIONS = {
     "leaky_relu": lambda z: torch.nn.functional.leaky_relu(z, 0.01),
     "identity": lambda z: z,
     "softmax": lambda z: torch.softmax(z, dim=-1),
+    "softplus": torch.nn.functional.softplus,
 }
 
 
@@ -46,6 +47,7 @@ CASES = [
     ([5, 8, 6, 4], "relu", "identity", "softmax_cross_entropy"),
     ([5, 7, 4], "leaky_relu", "softmax", "mse"),
     ([4, 6, 2], "identity", "identity", "mse"),
+    ([5, 8, 6, 3], "softplus", "softplus", "mse"),                  # the activation added by issue 16
 ]
 
 

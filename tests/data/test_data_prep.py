@@ -153,10 +153,10 @@ def test_one_hot_width_and_dtype():
 
 def test_select_classes_refusals_and_forms():
     images = np.arange(4)
-    for classes in ([], [1, 1]):
+    for classes in ([], [1, 1], [1.5, 2], [True, 2], [-1, 2], ["1"]):
         with pytest.raises(ConfigError) as caught:
             select_classes(images, [0, 1, 2, 1], classes)
-        assert str(caught.value) == f"classes must be distinct class numbers, got {classes}"
+        assert str(caught.value) == f"classes must be distinct class numbers (whole numbers >= 0), got {classes}"
     kept, numbers = select_classes(images, np.array([0.0, 1.0, 2.0, 1.0]), [1, 2])     # whole floats in
     assert numbers.dtype == np.int64 and numbers.tolist() == [0, 1, 0] and kept.tolist() == [1, 2, 3]
     kept, hot = select_classes(images, np.eye(3, dtype=np.float32)[[0, 1, 2, 1]], [2, 1])

@@ -84,12 +84,19 @@ def test_train_step_uses_what_forward_saved_not_the_callers_arrays():
         np.testing.assert_array_equal(W, W_ref)
 
 
-def test_predict_is_inference_it_leaves_nothing_for_backward():
+def test_predict_is_inference_it_leaves_what_backward_uses_alone():
+    # issue 16: predictions take a pure inference path (Network.output), so what the last forward saved stays:
+    # backward after predict gives that forward's gradients (it used to raise, the saved state being cleared)
     net = Network([2, 3, 2], seed=0)
     expected = np.argmax(net.forward(X), axis=1)
+    gradients = net.backward(np.zeros((3, 2)))
+    assert net.predict(X[:2] * 5).tolist() == np.argmax(net.output(X[:2] * 5), axis=1).tolist()
     assert net.predict(X).tolist() == expected.tolist()
+    for ours, before in zip(net.backward(np.zeros((3, 2))), gradients):
+        for a, b in zip(ours, before):
+            np.testing.assert_array_equal(a, b)
     with pytest.raises(ConfigError, match=r"^call forward\(x\) before backward\(target\)$"):
-        net.backward(np.zeros((3, 2)))
+        Network([2, 3, 2], seed=0).backward(np.zeros((3, 2)))
     proba = net.predict_proba(X)
     proba[:] = 0   # the caller's to change
     np.testing.assert_array_equal(net.output(X), Network([2, 3, 2], seed=0).forward(X))

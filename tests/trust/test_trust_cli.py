@@ -73,6 +73,12 @@ CASES = [
                                                r"central difference in float64 \(1e-5 to 1e-7 is usual\), got 1e-300: "
                                                r"the rounding error of the loss would swamp the difference$"),
     ("lr-sweep --lrs , --no-figure", r"chainrule lr-sweep: error: lr_sweep needs at least one learning rate, got none$"),
+    ("lr-sweep --steps 10000000000 --no-figure", r"chainrule lr-sweep: error: 4 training histories of 10,000,000,000 "
+                                                 r"steps \(about 32 bytes each\) needs 1.16 TiB "),
+    ("fit-sine --epochs 100000000000 --no-figure", r"chainrule fit-sine: error: a training history of 100,000,000,000 "
+                                                   r"epochs \(about 32 bytes each\) needs 2.91 TiB "),
+    ("overfit --epochs 100000000000 --no-figure", r"chainrule overfit: error: a training history of 100,000,000,000 "
+                                                  r"epochs \(about 96 bytes each\) needs 8.73 TiB "),
 ]
 
 

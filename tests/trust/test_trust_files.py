@@ -107,8 +107,9 @@ def test_newer_format_versions_are_refused_with_the_version(files, tmp_path):
     rewrite_entry(files["checkpoint"], newer, CHECKPOINT_KEY, lambda d: dict(d, format_version=99))
     with pytest.raises(ModelFileError, match=r"from-the-future.npz' has format version 99, newer than .* \(up to 1\)"):
         load_checkpoint(newer)
-    rewrite_entry(files["model"], newer, "chainrule_model", lambda d: dict(d, format_version=2))
-    with pytest.raises(ModelFileError, match=r"model format version 2, newer than"):
+    # model files are at format version 2 since the kinds' configs are stored (issue 16): 3 is the newer one
+    rewrite_entry(files["model"], newer, "chainrule_model", lambda d: dict(d, format_version=3))
+    with pytest.raises(ModelFileError, match=r"model format version 3, newer than"):
         load_model(newer)
 
 

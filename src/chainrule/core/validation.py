@@ -15,7 +15,8 @@ Every public entry point hands what it was given to one of these helpers, in one
 import numpy as np
 
 from ..errors import ConfigError, InputValueError, ShapeError
-from ..limits import check_allocation, check_network, check_shape
+from ..limits import DEFAULT_MAX_MEMORY, check_allocation, check_network, check_shape
+from ..limits import max_memory as _max_memory
 
 #: the largest seed NumPy's RandomState takes (seeds are 32-bit)
 MAX_SEED = 2 ** 32 - 1
@@ -83,13 +84,20 @@ def parameter_array(value, name, dtype):
 
 
 def check_finite(array, name, hint="clean or impute the data before training"):
-    if not np.all(np.isfinite(array)):
-        bad = ~np.isfinite(array)
-        where = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
-        kind = "NaN" if np.isnan(array[where] if array.ndim else array) else "inf"
-        raise InputValueError(
-            f"{name} contains {int(bad.sum())} non-finite value(s) ({kind} first at index {where}); {hint}"
-        )
+    if array.size < 4096:
+        if np.isfinite(array).all():
+            return
+    else:   # without a boolean copy of a large array: a NaN or inf anywhere makes the sum NaN or inf
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(array, axis=None)
+        if np.isfinite(total) or np.isfinite(array).all():   # (or only the sum itself overflowed)
+            return
+    bad = ~np.isfinite(array)
+    where = tuple(int(i) for i in np.argwhere(bad)[0]) if array.ndim else ()
+    kind = "NaN" if np.isnan(array[where] if array.ndim else array) else "inf"
+    raise InputValueError(
+        f"{name} contains {int(bad.sum())} non-finite value(s) ({kind} first at index {where}); {hint}"
+    )
 
 
 def _whole_number(value):
@@ -207,19 +215,25 @@ def check_input(x, n_in, name="x"):
 #: what a training history keeps per epoch: a few floats in each of ~7 series and one gradient norm per
 #: layer, ~250 bytes for a two-layer network (measured with tracemalloc, fits of 1,000 and 5,000 epochs)
 HISTORY_BYTES_PER_EPOCH = 256
+#: what the guide's small loops (fit-sine, overfit, lr-sweep, demo) keep per epoch or step: one Python float
+#: in a list (8-byte pointer + 24-byte float)
+LOSS_BYTES_PER_EPOCH = 32
 
 
-def check_epochs(epochs, name="epochs"):
-    """A whole number >= 1 whose training history (``HISTORY_BYTES_PER_EPOCH`` each) fits the memory budget."""
+def check_epochs(epochs, name="epochs", bytes_each=HISTORY_BYTES_PER_EPOCH, runs=1):
+    """A whole number >= 1 whose training history (``bytes_each`` per epoch, for each of ``runs`` runs) fits
+    the memory budget: 10**12 epochs are refused before the first, not after weeks."""
     epochs = check_positive(epochs, name, integer=True)
-    check_allocation(epochs * HISTORY_BYTES_PER_EPOCH,
-                     f"a training history of {epochs:,} {name} (about {HISTORY_BYTES_PER_EPOCH} bytes each)",
+    histories = "a training history" if runs == 1 else f"{runs} training histories"
+    check_allocation(epochs * bytes_each * runs, f"{histories} of {epochs:,} {name} (about {bytes_each} bytes each)",
                      ConfigError)
     return epochs
 
 
 def check_batch_arrays(layer_sizes, batch, dtype):
     """The largest array a batch makes (batch x the widest layer, made per layer) within the budget."""
+    if int(batch) * max(layer_sizes) * 8 <= DEFAULT_MAX_MEMORY // 8 and _max_memory() >= DEFAULT_MAX_MEMORY // 8:
+        return     # far below any limit: no message to build (forward of one example calls this)
     check_shape((int(batch), max(layer_sizes)), np.dtype(dtype).itemsize,
                 f"a batch of {int(batch):,} examples through a layer of {max(layer_sizes):,} units "
                 f"({np.dtype(dtype).name})", ConfigError)

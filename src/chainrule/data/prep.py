@@ -41,9 +41,11 @@ def select_classes(images, labels, classes):
     numbers = as_class_numbers(raw_labels)
     if len(images) != len(numbers):
         raise ShapeError(f"images has {len(images)} examples but labels has {len(numbers)}")
-    classes = [int(c) for c in classes]
-    if not classes or len(set(classes)) != len(classes):
-        raise ConfigError(f"classes must be distinct class numbers, got {classes}")
+    given = list(classes)
+    classes = [int(c) if isinstance(c, (int, np.integer)) and not isinstance(c, (bool, np.bool_)) and c >= 0
+               else None for c in given]
+    if not classes or None in classes or len(set(classes)) != len(classes):
+        raise ConfigError(f"classes must be distinct class numbers (whole numbers >= 0), got {given}")
     # each label's position in ``classes`` (-1: not selected), by binary search: no table as long as the
     # largest class number (classes=[10**12] would make one of 8 TB)
     order = np.argsort(classes)

@@ -80,10 +80,10 @@ def rules(trace):
     L = trace.n_layers
     layer = {r.index: r for r in trace.layers}
     activation = {l: get_activation(r.activation) for l, r in layer.items()}
-    if any(a.name == "softmax" for a in activation.values()) or trace.loss_name not in ("mse", "cross_entropy"):
+    loss = get_loss(trace.loss_name)
+    if not all(a.elementwise for a in activation.values()) or loss.takes_logits:
         raise ConfigError("the exercise rules follow elementwise activations and a loss of the output "
                           f"(mse, cross_entropy), got {[a.name for a in activation.values()]} and {trace.loss_name}")
-    loss = get_loss(trace.loss_name)
     networks = {}
 
     def network(key):

@@ -11,7 +11,8 @@ gradient-check, trace, save, or hand to ``chainrule.interop.torch.to_torch``.
 
 What differs from MLP*: weights start He-normal, as in the guide; ``solver`` is ``"sgd"`` (with classical,
 not Nesterov, ``momentum``) or ``"adam"``; the learning rate is constant; ``dtype="float32"`` trains in
-float32; and the losses are chainrule's, which are means over every output:
+float32; ``dropout=p`` (chainrule's own) drops that share of each hidden layer's units while training;
+and the losses are chainrule's, which are means over every output:
 
 - classes: softmax cross-entropy over one output per class (also two outputs for a binary problem, where
   MLPClassifier uses one logistic output) -- the same loss MLPClassifier reports for three or more classes;
@@ -58,7 +59,7 @@ class _ChainruleMLP(BaseEstimator):
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, shuffle=True, random_state=None,
                  tol=1e-4, verbose=False, warm_start=False, momentum=0.9, early_stopping=False,
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10,
-                 dtype="float64"):
+                 dtype="float64", dropout=0.0):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -79,6 +80,7 @@ class _ChainruleMLP(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.dtype = dtype
+        self.dropout = dropout      # chainrule's own: share of hidden units dropped while training
 
     # --- checks, once per fit ---
 
@@ -107,6 +109,7 @@ class _ChainruleMLP(BaseEstimator):
             raise ConfigError(f"solver must be 'sgd' or 'adam', got {self.solver!r}")
         if self.dtype not in _DTYPES:
             raise ConfigError(f"dtype must be 'float64' or 'float32', got {self.dtype!r}")
+        number("dropout", 0, 1)
         if self.batch_size != "auto":
             number("batch_size", 1, integer=True)
         number("alpha", 0)
@@ -130,7 +133,7 @@ class _ChainruleMLP(BaseEstimator):
         seed = int(self._random_state.randint(np.iinfo(np.int32).max))
         self.network_ = Network([n_features] + hidden_sizes + [n_outputs], seed=seed,
                                 activation=_ACTIVATIONS[self.activation], output_activation=self._output_activation,
-                                loss=self._loss, dtype=_DTYPES[self.dtype])
+                                loss=self._loss, dtype=_DTYPES[self.dtype], dropout=self.dropout)
         if self.solver == "adam":
             self._optimizer = Adam(beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
         else:
@@ -242,6 +245,21 @@ class _ChainruleMLP(BaseEstimator):
                               f"parameters now say {tuple(wanted[0])}, {wanted[1]!r}, {wanted[2].name!r}; "
                               f"call fit with warm_start=False to start a new one")
 
+    def _update_for(self, net, batch):
+        """The update of one batch, for ``Network.train_batch``: the L2 penalty, then the optimizer's step."""
+        def update(loss, weight_grads, bias_grads):
+            if self.alpha:
+                # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
+                scale = self.alpha / batch
+                loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
+                weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
+            if not np.isfinite(loss):
+                raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
+                                       f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
+            self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
+            self._batch_loss = loss
+        return update
+
     def _run_epoch(self, X, Y, batch_size):
         net = self.network_
         n = len(X)
@@ -250,17 +268,8 @@ class _ChainruleMLP(BaseEstimator):
         with blas_threads(batch_size, net.layer_sizes):
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
-                if self.alpha:
-                    # L2 penalty 0.5 * alpha * sum(W**2) / batch on the weights (not the biases), as MLP* add it
-                    scale = self.alpha / len(idx)
-                    loss += 0.5 * scale * sum(float(np.sum(W * W)) for W in net.weights)
-                    weight_grads = [dW + scale * W for dW, W in zip(weight_grads, net.weights)]
-                if not np.isfinite(loss):
-                    raise TrainingDiverged(f"the training loss became {loss} in epoch {self.n_iter_ + 1}; "
-                                           f"lower learning_rate_init (now {self.learning_rate_init}) or scale X")
-                self._optimizer.step(net.weights + net.biases, weight_grads + bias_grads, self.learning_rate_init)
-                total += loss * len(idx)
+                net.train_batch(X[idx], Y[idx], self._update_for(net, len(idx)))
+                total += self._batch_loss * len(idx)
         self.n_iter_ += 1
         self.t_ += n
         self.loss_curve_.append(total / n)
@@ -280,8 +289,8 @@ class _ChainruleMLP(BaseEstimator):
             state = dict(state)
             state["network_"] = {
                 "layer_sizes": net.layer_sizes, "seed": net.seed, "loss": net.loss.name, "dtype": net.dtype.name,
-                "activations": [(layer.activation.name, getattr(layer.activation, "alpha", None))
-                                for layer in net.layers],
+                "activations": [layer.activation.config() for layer in net.layers],
+                "stack": [layer.config() for layer in net.stack],
                 "weights": net.weights, "biases": net.biases, "rng": net.rng.get_state()}
         return state
 
@@ -294,11 +303,12 @@ class _ChainruleMLP(BaseEstimator):
 
 
 def _rebuild_network(saved):
-    from ..core.activations import LeakyReLU
-
-    activations = [LeakyReLU(alpha) if name == "leaky_relu" else name for name, alpha in saved["activations"]]
+    # configs ({"name": "leaky_relu", "alpha": 0.3}); pickles of chainrule 0.1 hold (name, alpha) pairs
+    activations = [config if isinstance(config, dict) else
+                   {"name": config[0], **({} if config[1] is None else {"alpha": config[1]})}
+                   for config in saved["activations"]]
     net = Network(saved["layer_sizes"], seed=saved["seed"], activation=activations[:-1],
-                  output_activation=activations[-1], loss=saved["loss"], dtype=saved["dtype"])
+                  output_activation=activations[-1], loss=saved["loss"], dtype=saved["dtype"], stack=saved.get("stack"))
     net.set_weights((saved["weights"], saved["biases"]))
     net.rng.set_state(saved["rng"])
     return net

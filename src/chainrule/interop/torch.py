@@ -13,7 +13,7 @@ installs the CPU build).
 """
 import numpy as np
 
-from ..core.activations import LeakyReLU
+from ..core.activations import ACTIVATIONS
 from ..core.network import Network
 from ..errors import ConfigError
 
@@ -27,23 +27,6 @@ def _import_torch():
     except ImportError as exc:
         raise ImportError(_INSTALL_HINT) from exc
     return torch
-
-
-def _activation_module(activation, nn):
-    name = activation.name
-    if name == "identity":
-        return None
-    if name == "sigmoid":
-        return nn.Sigmoid()
-    if name == "tanh":
-        return nn.Tanh()
-    if name == "relu":
-        return nn.ReLU()
-    if name == "leaky_relu":
-        return nn.LeakyReLU(negative_slope=activation.alpha)
-    if name == "softmax":
-        return nn.Softmax(dim=-1)
-    raise ConfigError(f"activation {name!r} has no PyTorch module in chainrule.interop.torch")
 
 
 def to_torch(net):
@@ -67,7 +50,7 @@ def to_torch(net):
             linear.weight.copy_(torch.from_numpy(np.array(W, copy=True)))
             linear.bias.copy_(torch.from_numpy(np.array(b, copy=True)))
         modules.append(linear)
-        activation = _activation_module(layer.activation, nn)
+        activation = layer.activation.torch_module(nn)
         if activation is not None:
             modules.append(activation)
     return nn.Sequential(*modules)
@@ -85,30 +68,23 @@ def torch_loss(net):
     """
     torch = _import_torch()
     nn = torch.nn
-    return {"mse": nn.MSELoss, "cross_entropy": nn.BCELoss,
-            "softmax_cross_entropy": nn.CrossEntropyLoss}[net.loss.name]()
+    return net.loss.torch_loss(nn)
 
 
 # --- back from PyTorch ---
 
-_SUPPORTED = "Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax(dim=-1), Identity and a leading Flatten"
+_SUPPORTED = "Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softplus, Softmax(dim=-1), Identity and a leading Flatten"
 
 
 def _activation_from_module(module, nn, position):
-    if isinstance(module, nn.Sigmoid):
-        return "sigmoid"
-    if isinstance(module, nn.Tanh):
-        return "tanh"
-    if isinstance(module, nn.ReLU):
-        return "relu"
-    if isinstance(module, nn.LeakyReLU):
-        slope = float(module.negative_slope)
-        return "leaky_relu" if slope == 0.01 else LeakyReLU(slope)
-    if isinstance(module, nn.Softmax):
-        if module.dim not in (-1, 1):
-            raise ConfigError(f"module {position} is Softmax(dim={module.dim}); chainrule's softmax works "
-                              f"over the last axis of a (batch, classes) output: use Softmax(dim=-1)")
-        return "softmax"
+    """The registered activation kind that ``module`` computes (each kind knows its PyTorch twin)."""
+    for kind in ACTIVATIONS.classes():
+        try:
+            activation = kind.from_torch_module(module, nn)
+        except ConfigError as exc:
+            raise ConfigError(f"module {position} is {exc}") from None
+        if activation is not None:
+            return activation
     raise ConfigError(f"module {position} is {type(module).__name__}, which chainrule cannot represent; "
                       f"from_torch supports an nn.Sequential of {_SUPPORTED}")
 
@@ -125,7 +101,7 @@ def from_torch(module, loss="mse", seed=42):
     """A chainrule ``Network`` computing the same function as the PyTorch MLP ``module``.
 
     ``module`` is an ``nn.Sequential`` (nested Sequentials are flattened) of ``Linear`` layers, each followed
-    by at most one of ``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU``, ``Softmax(dim=-1)`` (``Identity``
+    by at most one of ``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU``, ``Softplus``, ``Softmax(dim=-1)`` (``Identity``
     modules are skipped, and so is a leading ``Flatten``: the chainrule network takes the flattened rows,
     e.g. ``images.reshape(len(images), -1)``). Anything else (Dropout, BatchNorm, Conv2d, GELU, a custom module, ...) is a
     ``ConfigError`` naming the module, because chainrule could not reproduce what it computes.
@@ -151,13 +127,13 @@ def from_torch(module, loss="mse", seed=42):
             continue  # images -> rows: chainrule's input is already rows of n_in numbers
         if isinstance(child, nn.Linear):
             linears.append(child)
-            activations.append("identity")
+            activations.append(None)    # identity, unless an activation module follows
             continue
         name = _activation_from_module(child, nn, position)
         if not linears:
             raise ConfigError(f"module {position} ({type(child).__name__}) comes before any Linear layer; "
                               f"a chainrule network starts with a fully connected layer")
-        if activations[-1] != "identity":
+        if activations[-1] is not None:
             raise ConfigError(f"module {position} ({type(child).__name__}) follows another activation; "
                               f"chainrule layers have one activation each")
         activations[-1] = name
@@ -180,6 +156,7 @@ def from_torch(module, loss="mse", seed=42):
         raise ConfigError(f"chainrule computes in float32 or float64; the module's parameters are "
                           f"{sorted(str(d) for d in dtypes)} (convert with module.double() or module.float())")
 
+    activations = ["identity" if activation is None else activation for activation in activations]
     net = Network(sizes, seed=seed, activation=activations[:-1], output_activation=activations[-1],
                   loss=loss, dtype=dtype)
     weights, biases = [], []

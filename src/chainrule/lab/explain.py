@@ -3,7 +3,7 @@ the numbers plugged in, and what it is, in words.
 
 ``explain(trace)`` reads a ``chainrule.viz.Trace`` (what chainrule's own layers kept during ``forward``,
 ``backward`` and ``train_step``); the value of each item is the trace's. The formulas follow the layer's five
-steps (``core/layers.py``); the activation and loss formulas come through ``formulas`` (one door).
+steps (``core/layers/dense.py``); the activation and loss formulas come through ``formulas`` (one door).
 """
 import re
 from dataclasses import dataclass
@@ -185,7 +185,7 @@ def explain(trace):
         for j in range(n):
             expression = element(delta, j, n)
             stages = [expression]
-            if r.activation != "softmax":   # the chain written out: dL/da times the activation's slope
+            if formulas.is_elementwise(r.activation):   # the chain written out: dL/da times the activation's slope
                 stages.append(f"{_factor(grad_a[j])} × {_factor(slopes[j])}")
             stages.append(b.plugged(expression))
             b.add(f"delta{l}", (j,), r.delta[j], phase, stages, about=(

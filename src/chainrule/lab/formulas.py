@@ -1,9 +1,9 @@
 """Formula text for the lab, through one door.
 
-The lab's formulas for activations and losses are the ones ``chainrule trace`` prints, which today live in
-``chainrule.viz.trace_text`` as vector formulas ("a2 (1 - a2)", "2 (a2 - target)", "mean((a2 - target)^2)").
-Issue 16 moves formula text onto the activation and loss objects: then the five functions of the first
-block below are the one edit, and nothing else in the lab changes.
+The lab's formulas for activations and losses are the ones ``chainrule trace`` prints: each activation and loss
+kind carries its own (``Activation.formula``, ``derivative_formula``, ``delta_formula``, ``element_formula``;
+``Loss.formula``, ``gradient_formula``), found through ``chainrule.viz.trace_text`` by the name a trace
+recorded. They are vector formulas ("a2 (1 - a2)", "2 (a2 - target)", "mean((a2 - target)^2)").
 
 What this module adds is the step from a vector formula to one element of it, with the numbers plugged in:
 ``element("a2 (1 - a2)", 0, n)`` is ``"a2[0] × (1 - a2[0])"``, ``mean(...)`` and ``sum(...)`` are written
@@ -14,12 +14,12 @@ import re
 
 from ..viz import trace_text
 
-# --- where the text comes from (the one edit when it moves onto the activation and loss objects) ---
+# --- where the text comes from: the activation and loss kinds ---
 
 
 def activation_text(name, l):
-    """a_l as a formula of z_l: ``"sigmoid(z1)"``."""
-    return _ACTIVATION_ELEMENT.get(name, trace_text.activation_formula(name, l)).format(l=l)
+    """a_l as a formula of z_l: ``"sigmoid(z1)"`` (one element of it: ``"exp(z2) / sum(exp(z2))"`` for softmax)."""
+    return trace_text.activation_kind(name).element_formula(l)
 
 
 def derivative_text(name, l):
@@ -32,6 +32,11 @@ def delta_text(name, l):
     return trace_text.delta_formula(name, l)
 
 
+def is_elementwise(name):
+    """Whether a_l[j] depends on z_l[j] alone (not softmax): then delta is dL/da times the slope, element by element."""
+    return trace_text.activation_kind(name).elementwise
+
+
 def loss_text(trace):
     """The loss as a formula of the output: ``"mean((a2 - target)^2)"``."""
     return trace_text.loss_formula(trace)
@@ -41,9 +46,6 @@ def loss_gradient_text(trace):
     """dL/da of the output layer: ``"2 (a2 - target)"`` (``/ n`` for n outputs)."""
     return trace_text.loss_gradient_formula(trace)
 
-
-#: one element of a softmax layer's output (the vector formula "softmax(z2)" has no element form in viz)
-_ACTIVATION_ELEMENT = {"softmax": "exp(z{l}) / sum(exp(z{l}))"}
 
 # --- from a vector formula to one element, and the numbers plugged in ---
 

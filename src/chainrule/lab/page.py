@@ -9,9 +9,10 @@ import json
 from importlib import resources
 
 from .. import __version__
-from ..core import ACTIVATIONS, LOSSES
+from ..core import LOSSES
 from ..files import atomic_write_text
 from .datasets import DATASETS
+from .state import lab_activations
 
 #: the files the server may send, and their types: nothing else under the package is reachable
 STATIC = {"lab.css": "text/css; charset=utf-8", "lab.js": "text/javascript; charset=utf-8",
@@ -40,7 +41,7 @@ def _text(name):
 
 def choices():
     """What the page's menus offer: chainrule's activations and losses, the lab's data sets."""
-    return {"activations": list(ACTIVATIONS), "losses": list(LOSSES),
+    return {"activations": list(lab_activations()), "losses": list(LOSSES),
             "datasets": [{"name": d.name, "title": d.title, "about": d.about} for d in DATASETS.values()]}
 
 

@@ -97,7 +97,8 @@ class LabState:
         if not isinstance(activations, list) or len(activations) != n_layers:
             raise ConfigError(f"{name}.activations must list {n_layers} activation name(s), one per layer, "
                               f"got {fields.describe(activations)}")
-        activations = [fields.name_in(a, f"{name}.activations[{i}]", ACTIVATIONS) for i, a in enumerate(activations)]
+        activations = [fields.name_in(a, f"{name}.activations[{i}]", lab_activations())
+                       for i, a in enumerate(activations)]
         loss = fields.name_in(data["loss"], f"{name}.loss", tuple(LOSSES))
         for key in ("weights", "biases"):
             if not isinstance(data[key], list) or len(data[key]) != n_layers:
@@ -137,18 +138,27 @@ def default_example(layers, loss):
     ``chainrule trace`` chooses for a seeded network."""
     x = np.arange(1.0, layers[0] + 1)
     target = np.ones(layers[-1])
-    if loss == "softmax_cross_entropy":
-        target = np.zeros(layers[-1])
-        target[0] = 1.0
+    if loss in LOSSES:
+        target = LOSSES.create(loss).example_target(target)
     return x, target
+
+
+def lab_activations():
+    """The activations the lab offers: those whose kind says the lab explains it (``Activation.in_lab``)."""
+    return tuple(name for name in ACTIVATIONS if ACTIVATIONS.lookup(name).in_lab)
+
+
+def output_activation(loss):
+    """The output activation that goes with ``loss`` (identity for a loss on logits), sigmoid for an unknown name
+    (the network's own check then names it)."""
+    return LOSSES.lookup(loss).output_activation if loss in LOSSES else "sigmoid"
 
 
 def seeded_state(layers, seed=0, activations=None, loss="mse", learning_rate=0.5):
     """``Network(layers, seed)``'s weights (the guide's He initialization), the default example."""
     layers = check_layers(list(layers))
     if activations is None:
-        output = "identity" if loss == "softmax_cross_entropy" else "sigmoid"
-        activations = ["sigmoid"] * (len(layers) - 2) + [output]
+        activations = ["sigmoid"] * (len(layers) - 2) + [output_activation(loss)]
     net = Network(layers, seed=seed, activation=list(activations[:-1]), output_activation=activations[-1], loss=loss)
     x, target = default_example(layers, loss)
     weights, biases = net.copy_weights()

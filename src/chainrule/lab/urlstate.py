@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 
 from ..errors import ConfigError
 from .datasets import DATASETS
-from .state import LabState, check_layers, default_example, guide_state, seeded_state
+from .state import LabState, check_layers, default_example, guide_state, output_activation, seeded_state
 
 MAX_FRAGMENT = 20_000     # characters: four 8x8 layers at full precision take about 5,000
 
@@ -105,7 +105,7 @@ def state_from_fragment(text):
     elif preset and list(preset.layers) == layers:
         activations = list(preset.activations)
     else:
-        activations = ["sigmoid"] * (n_layers - 1) + ["identity" if loss == "softmax_cross_entropy" else "sigmoid"]
+        activations = ["sigmoid"] * (n_layers - 1) + [output_activation(loss)]
     seed = _whole(parts["seed"], "seed") if "seed" in parts else (preset.seed if preset else 0)
     lr = _parse_numbers(parts["lr"], "lr")[0] if parts.get("lr") else (preset.learning_rate if preset else 0.5)
     try:

@@ -45,7 +45,8 @@ def add_model_options(parser, layers=True):
                                 "number of digits)")
         group.add_argument("--hidden", default=_sizes(GUIDE.hidden),
                            help=f"hidden layer sizes, e.g. {_sizes(GUIDE.hidden)} (default) or 128,64")
-    group.add_argument("--activation", default=GUIDE.activation, choices=[a for a in ACTIVATIONS if a != "softmax"],
+    group.add_argument("--activation", default=GUIDE.activation,
+                       choices=[a for a in ACTIVATIONS if ACTIVATIONS.lookup(a).elementwise],
                        help=f"hidden-layer activation (default {GUIDE.activation}, the guide's)")
     group.add_argument("--dtype", default=GUIDE.dtype, choices=["float64", "float32"])
 
@@ -68,6 +69,8 @@ def add_fit_options(parser, loss=True):
                        help=f"network weights and shuffling (default {GUIDE.seed}, the guide's)")
     group.add_argument("--weight-decay", type=float, default=GUIDE.weight_decay,
                        help=f"L2 penalty on the weights (default {GUIDE.weight_decay:g})")
+    group.add_argument("--dropout", type=float, default=GUIDE.dropout, metavar="P",
+                       help="drop this share of each hidden layer's units while training (default 0)")
     group.add_argument("--early-stopping", type=int, default=GUIDE.early_stopping, metavar="PATIENCE",
                        help="stop when the validation loss has not improved for PATIENCE epochs and restore "
                             "the best weights (a validation split is carved from the training data)")
@@ -81,7 +84,8 @@ def config_from_args(args, **overrides):
     settings = dict(
         activation=args.activation, optimizer=args.optimizer, learning_rate=args.learning_rate,
         schedule=args.schedule, batch_size=args.batch_size, seed=args.seed, split_seed=args.split_seed,
-        test_fraction=args.test_fraction, weight_decay=args.weight_decay, early_stopping=args.early_stopping,
+        test_fraction=args.test_fraction, weight_decay=args.weight_decay, dropout=args.dropout,
+        early_stopping=args.early_stopping,
         validation_fraction=args.validation_fraction, source=args.source, data_dir=args.data_dir,
         dtype=args.dtype, max_train=args.max_train)
     if getattr(args, "loss", None):

@@ -76,7 +76,7 @@ def prepare_data(config):
 
 def build_network(config):
     return Network(config.layer_sizes, seed=config.seed, activation=config.activation, loss=config.loss,
-                   dtype=config.dtype)
+                   dtype=config.dtype, dropout=config.dropout)
 
 
 @dataclass
@@ -204,6 +204,7 @@ def header_lines(config, data, net):
              f"learning rate {config.learning_rate:g} ({config.schedule}), batch {config.batch_size}, "
              f"{config.epochs} epochs, seed {config.seed}"
              + (f", L2 weight decay {config.weight_decay:g}" if config.weight_decay else "")
+             + (f", dropout {config.dropout:g}" if config.dropout else "")
              + (f", early stopping after {config.early_stopping} epochs without improvement"
                 if config.early_stopping else "")]
     note = mse_step_note(config)

@@ -6,6 +6,7 @@ A ``ProjectConfig`` is frozen: a variant is ``dataclasses.replace(config, epochs
 import os
 from dataclasses import asdict, dataclass, field
 
+from ..core.layers import Dropout
 from ..core.validation import check_dtype, check_epochs, check_layer_sizes, check_positive, check_seed
 from ..data.mnist import MNIST_PIXELS
 from ..errors import ChainruleError, ConfigError, ModelFileError
@@ -66,6 +67,7 @@ class ProjectConfig:
     split_seed: int = 0                   # the train/test split
     test_fraction: float = 0.2
     weight_decay: float = 0.0
+    dropout: float = 0.0                  # share of hidden units dropped while training (Network(dropout=))
     early_stopping: int = None            # patience in epochs; None: off
     validation_fraction: float = 0.1      # carved from the training part when early stopping is on
     source: str = "auto"
@@ -93,6 +95,7 @@ class ProjectConfig:
             put("max_train", check_positive(self.max_train, "max_train", integer=True))
         if self.early_stopping is not None:
             put("early_stopping", check_positive(self.early_stopping, "early_stopping (patience)", integer=True))
+        put("dropout", Dropout(self.dropout).rate)
 
     @classmethod
     def from_saved(cls, settings, source):

@@ -147,6 +147,9 @@ class Checkpoint:
         """Raise ``ConfigError`` when ``net``, the fit ``settings`` or the data differ from the checkpoint's."""
         mine = {"layer_sizes": list(net.layer_sizes), "activations": net.activation_names,
                 "loss": net.loss.name, "dtype": net.dtype.name}
+        if "activation_configs" in self.model:     # format 2 on: the kinds' parameters too (leaky_relu's alpha)
+            mine["activation_configs"] = [layer.activation.config() for layer in net.layers]
+            mine["layers"] = [layer.config() for layer in net.stack]
         theirs = {key: self.model.get(key) for key in mine}
         if mine != theirs:
             raise ConfigError(f"checkpoint {self.path!r} was saved from a network with {theirs}, but the network "

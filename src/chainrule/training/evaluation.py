@@ -15,7 +15,7 @@ def class_probabilities(net, X):
     rows, chunk = [], eval_chunk(net)
     for start in range(0, len(X), chunk):
         outputs = net.predict_proba(X[start:start + chunk])
-        if net.loss.name != "softmax_cross_entropy":
+        if not net.loss.takes_logits:   # predict_proba gave the outputs, not the softmax of logits
             outputs = np.clip(outputs, 0, None)
             if outputs.shape[-1] == 1:
                 outputs = np.concatenate([1 - outputs, outputs], axis=-1)

@@ -89,6 +89,30 @@ class TrainingRun:
 
     # --- the loop ---
 
+    def _update(self, loss, weight_grads, bias_grads):
+        """The update of one batch, for ``Network.train_batch``: stop on a diverged loss, sum the gradient
+        norms, add the weight decay, then the optimizer's step."""
+        net, lr = self.net, self.learning_rate
+        if not np.isfinite(loss):
+            self.batch_loss = loss
+            self.stop(f"diverged: the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}")
+            self.history.stop_reason = self.stop_reason
+            self.call("on_diverged")
+            error = TrainingDiverged(
+                f"the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}; "
+                f"try a learning rate 10x lower than {lr:g} (e.g. {lr / 10:g})"
+                + (f"; {self.restored} were put back" if self.restored else ""))
+            error.history = self.history
+            raise error
+        for i, dW in enumerate(weight_grads):   # the backpropagated gradient, before weight decay
+            self._norm_sums[i] += np.sqrt(np.einsum("ij,ij->", dW, dW))  # not BLAS: see the note above
+        if self.weight_decay:
+            weight_grads = [dW + self.weight_decay * W for dW, W in zip(weight_grads, net.weights)]
+        params = [p for pair in zip(net.weights, net.biases) for p in pair]
+        grads = [g for pair in zip(weight_grads, bias_grads) for g in pair]
+        self.optimizer.step(params, grads, lr)
+        self.weight_grads, self.bias_grads = weight_grads, bias_grads
+
     def run_epoch(self):
         net, X, Y = self.net, self.X, self.Y
         self.learning_rate = lr = float(self.schedule(self.epoch))
@@ -102,31 +126,13 @@ class TrainingRun:
             order, norm_sums = np.asarray(partial["order"]), np.array(partial["norm_sums"], dtype=np.float64)
             total, seen, first_batch = float(partial["total"]), int(partial["seen"]), int(partial["next_batch"])
         starts = range(first_batch * self.batch_size, len(X), self.batch_size)
+        self._norm_sums = norm_sums
         for self.batch, start in enumerate(starts, start=first_batch):
             idx = order[start:start + self.batch_size]
-            loss, weight_grads, bias_grads = net.loss_and_gradients(X[idx], Y[idx])
-            if not np.isfinite(loss):
-                self.batch_loss = loss
-                self.stop(f"diverged: the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}")
-                self.history.stop_reason = self.stop_reason
-                self.call("on_diverged")
-                error = TrainingDiverged(
-                    f"the loss became {loss} in epoch {self.epoch + 1}, batch {self.batch + 1}; "
-                    f"try a learning rate 10x lower than {lr:g} (e.g. {lr / 10:g})"
-                    + (f"; {self.restored} were put back" if self.restored else ""))
-                error.history = self.history
-                raise error
-            for i, dW in enumerate(weight_grads):   # the backpropagated gradient, before weight decay
-                norm_sums[i] += np.sqrt(np.einsum("ij,ij->", dW, dW))  # not BLAS: see the note above
-            if self.weight_decay:
-                weight_grads = [dW + self.weight_decay * W for dW, W in zip(weight_grads, net.weights)]
-            params = [p for pair in zip(net.weights, net.biases) for p in pair]
-            grads = [g for pair in zip(weight_grads, bias_grads) for g in pair]
-            self.optimizer.step(params, grads, lr)
+            loss, _, _ = net.train_batch(X[idx], Y[idx], self._update)   # sets weight_grads, bias_grads
             total += loss * len(idx)
             seen += len(idx)
             self.batch_loss, self.running_loss = loss, total / seen
-            self.weight_grads, self.bias_grads = weight_grads, bias_grads
             try:
                 self.call("on_batch_end")
             except KeyboardInterrupt:   # raised by a callback, after this batch's update: a clean stop

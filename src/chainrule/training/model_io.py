@@ -6,6 +6,14 @@ Inside the archive:
   the architecture (``layer_sizes``, ``activations``, ``loss``, ``dtype``) and ``metadata`` (free JSON:
   classes, training settings, data split, final accuracies).
 
+Format version 2 adds the configs of the kinds, ``activation_configs`` (one per layer, e.g. ``{"name":
+"leaky_relu", "alpha": 0.3}``), ``loss_config`` and ``layers`` (the stack: ``{"name": "dense", ...}`` for each
+fully connected layer, and the layers between them such as ``{"name": "dropout", "rate": 0.2}``), rebuilt
+through the registries (``ACTIVATIONS.from_config``, ``LAYERS.from_config``),
+so every parameter of every kind survives a save and a load. The names stay beside them for readers that only
+show them. A version 1 file (names only: every kind with its default parameters, as version 1 could only
+rebuild them) still loads.
+
 Written atomically: a temporary file in the same folder, then ``os.replace``, so a crash never leaves half a
 model behind. ``load_model`` reads through ``chainrule.safe_npz`` (nothing unpickled, every member within the
 memory budget and its declared size), checks the description (layer sizes within the budget) before any weight
@@ -18,6 +26,7 @@ import os
 import numpy as np
 
 from .. import safe_json
+from ..core.activations import ACTIVATIONS
 from ..core.network import Network
 from ..core.validation import check_parameters
 from ..errors import ChainruleError, ConfigError, InputValueError, ModelFileError
@@ -27,7 +36,7 @@ from ..safe_npz import NpzReader
 from .history import _jsonable
 
 FORMAT = "chainrule-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DESCRIPTION_KEY = "chainrule_model"
 
 
@@ -36,6 +45,9 @@ def describe(net, metadata=None):
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "layer_sizes": list(net.layer_sizes), "activations": net.activation_names,
         "loss": net.loss.name, "dtype": net.dtype.name, "seed": _jsonable(net.seed),
+        "activation_configs": [layer.activation.config() for layer in net.layers],
+        "loss_config": net.loss.config(),
+        "layers": [layer.config() for layer in net.stack],
         "metadata": _jsonable(metadata or {}),
     }
 
@@ -159,13 +171,15 @@ def load_model(path):
     if problem:
         raise ModelFileError(f"model file {path!r}: {problem}")
     try:
-        activations = description["activations"]
+        activations = description.get("activation_configs", description["activations"])
         if not isinstance(activations, list) or len(activations) != n_layers:
-            raise ConfigError(f"activations must be a list of {n_layers} names, got {str(activations)[:200]}")
+            raise ConfigError(f"activations must be a list of {n_layers} names or configs, "
+                              f"got {str(activations)[:200]}")
         seed = description.get("seed")
         net = Network(sizes, seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else 0,
-                      activation=activations[:-1], output_activation=activations[-1],
-                      loss=description["loss"], dtype=description["dtype"])
+                      activation=[ACTIVATIONS.create(a) for a in activations[:-1]], output_activation=activations[-1],
+                      loss=description.get("loss_config", description["loss"]), dtype=description["dtype"],
+                      stack=description.get("layers"))
         net.set_weights(weights)
     except (ChainruleError, KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"model file {path!r} has an inconsistent description or weights: {exc}") from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import Network, gradient_check
+from ..core import Network, get_loss, gradient_check
 from ..guide.errata import see_errata
 from .figures import fit_layout, save_figure, subplots
 from .trace_spec import _parse_sizes
@@ -24,8 +24,7 @@ def default_example(layer_sizes, seed, loss):
     else:
         x = np.round(np.random.RandomState(seed).uniform(-2, 2, n_in), 2)
         target = [float((i + 1) % 2) for i in range(n_out)]
-    if loss in ("softmax_cross_entropy", "softmax_ce", "sce"):
-        target = [1.0] + [0.0] * (n_out - 1)
+    target = get_loss(loss).example_target(np.asarray(target, dtype=float))
     return np.asarray(x, dtype=float), np.asarray(target, dtype=float)
 
 
@@ -45,7 +44,7 @@ def seeded_gradient_check(layers=(2, 2, 1), seed=0, activation="sigmoid", output
     """Gradient-check ``Network(layers, seed, activation, output_activation, loss)`` on one example."""
     sizes = _parse_sizes(layers)
     net = Network(sizes, seed=seed, activation=activation, output_activation=output_activation, loss=loss)
-    default_x, default_target = default_example(net.layer_sizes, seed, net.loss.name)
+    default_x, default_target = default_example(net.layer_sizes, seed, net.loss)
     x = default_x if x is None else np.asarray(x, dtype=float)
     target = default_target if target is None else np.asarray(target, dtype=float)
     loss_value = net.loss_value(x, target)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core import Network
-from ..core.validation import check_positive
+from ..core.validation import LOSS_BYTES_PER_EPOCH, check_epochs
 from ..data.toy import noisy_sine as draw_noisy_sine
 from ..errors import ConfigError
 from ..guide.training_loop import train_pass
@@ -102,7 +102,7 @@ def _setup(setup, epochs=None):
             raise ConfigError(f"unknown overfitting set-up {setup!r}; choose one of {', '.join(SETUPS)}")
         setup = SETUPS[setup]
     if epochs is not None:
-        setup = Setup(**{**setup.__dict__, "epochs": check_positive(epochs, "epochs", integer=True)})
+        setup = Setup(**{**setup.__dict__, "epochs": check_epochs(epochs, bytes_each=3 * LOSS_BYTES_PER_EPOCH)})
     return setup
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Network
-from ..core.validation import check_positive
+from ..core.validation import LOSS_BYTES_PER_EPOCH, check_epochs, check_positive
 from ..data.toy import sine_data
 from ..guide.training_loop import train_pass
 from .figures import fit_layout, save_figure, subplots
@@ -38,7 +38,7 @@ class SineFit:
 
 def fit_sine(epochs=1000, learning_rate=2.0, layer_sizes=(1, 8, 1), seed=42, n_points=50, out=None):
     """Train the guide's sine fit; with ``out``, save the loss curve and the learned function."""
-    epochs = check_positive(epochs, "epochs", integer=True)
+    epochs = check_epochs(epochs, bytes_each=LOSS_BYTES_PER_EPOCH)
     learning_rate = check_positive(learning_rate, "learning_rate")
     X, y = sine_data(n_points, seed)
     net = Network(list(layer_sizes), seed=seed)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Network
-from ..core.validation import check_positive
+from ..core.validation import LOSS_BYTES_PER_EPOCH, check_epochs, check_positive
 from ..errors import ConfigError
 from ..data.toy import XOR_X, XOR_Y
 from ..guide.training_loop import train_xor_pass, verdict
@@ -54,10 +54,10 @@ class Sweep:
 
 def lr_sweep(learning_rates=(0.1, 1.0, 5.0, 50.0), steps=500, layer_sizes=(2, 4, 1), seed=42, out=None):
     """Train XOR from the same initial weights at each learning rate; with ``out``, save the curves."""
-    steps = check_positive(steps, "steps", integer=True)
     learning_rates = [check_positive(lr, "learning rate") for lr in learning_rates]
     if not learning_rates:
         raise ConfigError("lr_sweep needs at least one learning rate, got none")
+    steps = check_epochs(steps, "steps", bytes_each=LOSS_BYTES_PER_EPOCH, runs=len(learning_rates))
     net = Network(list(layer_sizes), seed=seed)
     initial = net.copy_weights()
     runs = []

@@ -84,6 +84,10 @@ def record_trace(net, x, target, learning_rate=0.5):
     """Trace one training step of ``net`` on the single example ``(x, target)``; ``net`` is left untouched."""
     if not isinstance(net, Network):
         raise ConfigError(f"record_trace needs a chainrule Network, got {type(net).__name__}")
+    extra = [repr(layer) for layer in net.stack if not layer.has_weights]
+    if extra:   # a layer between the Dense ones (dropout) has no row in the guide's step-by-step trace
+        raise ConfigError(f"a trace follows the guide's network of Dense layers only; this one also has "
+                          f"{', '.join(extra)}")
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
         raise ShapeError(f"a trace follows one example: x must have shape ({net.layer_sizes[0]},), got {x.shape}")

@@ -173,9 +173,7 @@ def network_from_spec(spec):
     x = np.arange(1.0, n_in + 1) if x is None else _numbers(x, "x")
     target = spec.get("target")
     if target is None:
-        target = np.zeros(n_out) if net.loss.name == "softmax_cross_entropy" else np.ones(n_out)
-        if net.loss.name == "softmax_cross_entropy":
-            target[0] = 1.0
+        target = net.loss.example_target(np.ones(n_out))
     learning_rate = spec.get("learning_rate", 0.5)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)):
         raise ConfigError(f"learning_rate must be a number, got {learning_rate!r}")

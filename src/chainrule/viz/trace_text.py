@@ -1,21 +1,15 @@
 """The formulas of a trace, and the trace printed step by step in the guide's order.
 
-The same captions drive the printed trace and the animation frames, so the two never disagree.
+The same captions drive the printed trace and the animation frames, so the two never disagree. The formula text
+of an activation or a loss is the kind's own (``Activation.derivative_formula``, ``Loss.formula``, ...): the
+functions here only find the kind by the name the trace recorded.
 """
 import numpy as np
 
+from ..core.activations import ACTIVATIONS, Activation
+from ..core.losses import LOSSES, Loss
 from ..guide.errata import errata_command, see_errata
 from .trace_spec import guide_differences
-
-_DERIVATIVE = {
-    "sigmoid": "a{l} (1 - a{l})",
-    "tanh": "1 - a{l}^2",
-    "relu": "1 where a{l} > 0, else 0",
-    "leaky_relu": "1 where a{l} > 0, else alpha",
-    "identity": "1",
-    "softmax": "a{l} (1 - a{l})  (diagonal of the Jacobian)",
-}
-
 
 def fmt(value, decimals=4):
     """A value as the guide prints it: ``np.round(value, 4)``, matrices on one line."""
@@ -31,38 +25,43 @@ def input_name(l):
     return "x" if l == 1 else f"a{l - 1}"
 
 
+def activation_kind(name):
+    """The activation a trace recorded as ``name`` (its default parameters: the text names them, e.g. alpha);
+    a name no kind is registered under gets the generic text of ``Activation``."""
+    if name in ACTIVATIONS:
+        return ACTIVATIONS.create(name)
+    unregistered = Activation()
+    unregistered.name = name
+    return unregistered
+
+
+def loss_kind(name):
+    """The loss a trace recorded as ``name``; the generic text of ``Loss`` for an unregistered name."""
+    if name in LOSSES:
+        return LOSSES.create(name)
+    unregistered = Loss()
+    unregistered.name = name
+    return unregistered
+
+
 def activation_formula(name, l):
-    return f"{name}(z{l})"
+    return activation_kind(name).formula(l)
 
 
 def loss_formula(trace):
-    L = trace.n_layers
-    return {
-        "mse": f"mean((a{L} - target)^2)",
-        "cross_entropy": f"-mean(t log a{L} + (1 - t) log(1 - a{L}))",
-        "softmax_cross_entropy": f"-sum(target * log softmax(z{L}))",
-    }.get(trace.loss_name, f"{trace.loss_name}(a{L}, target)")
+    return loss_kind(trace.loss_name).formula(trace.n_layers)
 
 
 def loss_gradient_formula(trace):
-    L = trace.n_layers
-    n = trace.layer_sizes[-1]
-    per = "" if n == 1 else f" / {n}"
-    return {
-        "mse": f"2 (a{L} - target){per}",
-        "cross_entropy": f"(a{L} - t) / (a{L} (1 - a{L})){per}",
-        "softmax_cross_entropy": f"softmax(z{L}) - target",
-    }.get(trace.loss_name, f"dloss/da{L}")
+    return loss_kind(trace.loss_name).gradient_formula(trace.n_layers, trace.layer_sizes[-1])
 
 
 def derivative_formula(name, l):
-    return _DERIVATIVE.get(name, f"{name}'(z{l})").format(l=l)
+    return activation_kind(name).derivative_formula(l)
 
 
 def delta_formula(name, l):
-    if name == "softmax":
-        return f"a{l} (dL/da{l} - sum(dL/da{l} * a{l}))"
-    return f"dL/da{l} * da{l}/dz{l}"
+    return activation_kind(name).delta_formula(l)
 
 
 def steps(trace):

@@ -1,4 +1,5 @@
 """``chainrule compare``: several architectures and losses trained on the same split, on one plot."""
+from ...core.losses import LOSSES
 from ...data.mnist import MNIST_PIXELS
 from ...files import check_output_folder, run_lock
 from ...project.cli_options import add_data_options, add_fit_options, add_model_options, config_from_args, int_list
@@ -18,7 +19,7 @@ def register(subparsers):
     parser.add_argument("--arch", action="append", default=None, metavar="SIZES",
                         help=f"layer sizes, e.g. {MNIST_PIXELS},128,64,10 (repeat the option to compare several)")
     parser.add_argument("--loss", action="append", default=None,
-                        choices=["mse", "cross_entropy", "softmax_cross_entropy"],
+                        choices=list(LOSSES),
                         help="loss (repeat to compare several)")
     add_data_options(parser)
     add_model_options(parser, layers=False)

@@ -75,6 +75,9 @@ def run(args):
             mine.close()
         raise
     url = server.url(args.link)
+    # `kill` stops it as cleanly as Ctrl-C: the handler is in place before the link is printed, since whoever
+    # reads the link may stop the lab at once
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:   # from here on Ctrl-C stops the lab cleanly, even before it serves its first request
         yours = (f"Yours: {mine.source}, run in chainrule check's sandbox ({timeout:g} s a call), "
                  f"beside chainrule's numbers;\n  chainrule check runs on it in the background, and saving the "
@@ -85,14 +88,11 @@ def run(args):
               flush=True)
         if not args.no_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        previous = signal.signal(signal.SIGTERM, _interrupt)    # `kill` stops it as cleanly as Ctrl-C
-        try:
-            server.serve_forever()
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.stop()            # the port, and with --mine the sandbox and the check: every process is gone
     print("\nchainrule lab: stopped.", flush=True)
     return 0
