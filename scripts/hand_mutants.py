@@ -296,6 +296,8 @@ def try_mutant(mutant, timeout):
     with tempfile.TemporaryDirectory(prefix=f"hand-{mutant.name}-") as folder:
         package = copy_sources(Path(folder))
         path = package / mutant.path
+        if not path.exists():               # the code moved since the mutant was written
+            return mutant, "stale", 0.0, f"pattern not found: {mutant.path} is gone (update the mutant)"
         text = path.read_text()
         if text.count(mutant.old) != 1:     # the code moved or changed since the mutant was written
             return mutant, "stale", 0.0, (f"pattern not found: the text to change occurs {text.count(mutant.old)} "
