@@ -35,7 +35,8 @@ class Mutant:
 
     @property
     def target(self):
-        return "data" if self.path.startswith("data/") else "top"
+        package = self.path.split("/")[0]
+        return package if package in ("data", "core", "training") else "top"
 
 
 MUTANTS = [
@@ -76,18 +77,136 @@ MUTANTS = [
            "        missing = [name for name in required if name not in archive]\n", "        missing = []\n",
            "an .npz without images or labels is not refused with a message naming what it holds"),
     Mutant("prep-split-global-rng", "data/prep.py",
-           "    order = np.random.default_rng(seed).permutation(len(X))\n",
+           "    order = np.random.default_rng(check_seed(seed)).permutation(len(X))\n",
            "    order = np.random.permutation(len(X))\n",
            "train_test_split ignores its seed and draws from NumPy's global generator"),
     Mutant("prep-one-hot-width", "data/prep.py",
            "int(numbers.max(initial=-1)) + 1", "int(numbers.max(initial=-1))",
            "one_hot infers one class too few from the labels"),
     Mutant("prep-select-not-renumbered", "data/prep.py",
-           "    lookup[classes] = np.arange(len(classes))\n", "    lookup[classes] = classes\n",
+           "    position = np.where(sorted_classes[at] == numbers, order[at], -1)\n",
+           "    position = np.where(sorted_classes[at] == numbers, sorted_classes[at], -1)\n",
            "select_classes keeps the original class numbers instead of their positions"),
     Mutant("paths-relative-xdg", "data/paths.py",
            "PurePosixPath(xdg) if PurePosixPath(xdg).is_absolute() else", "PurePosixPath(xdg) if xdg else",
            "a relative $XDG_CACHE_HOME is used (the XDG spec says to ignore it)"),
+    # --- core/ ---
+    Mutant("core-last-batch-skipped", "core/network.py",
+           "            for start in range(0, n, batch_size):\n",
+           "            for start in range(0, n - batch_size, batch_size):\n",
+           "train_epoch's batch loop stops one batch early (the last batch, full or short, is never trained on)"),
+    Mutant("core-bias-grad-averaged", "core/layers/dense.py",
+           "            bias_grad = np.add.reduce(delta, axis=0,",
+           "            bias_grad = (1 / len(delta)) * np.add.reduce(delta, axis=0,",
+           "a batch's bias gradient is averaged over the batch again (the loss's gradient already holds the 1/n)"),
+    Mutant("core-mse-value-after-scaling", "core/losses/mse.py",
+           "    value = np.dot(flat, flat) / diff.size      # the mean of diff**2, as one BLAS dot\n"
+           "    diff *= 2.0 / diff.size\n",
+           "    diff *= 2.0 / diff.size\n    value = np.dot(flat, flat) / diff.size\n",
+           "the training path's MSE value is taken after the difference was scaled into the gradient"),
+    Mutant("core-sigmoid-derivative-half", "core/activations/sigmoid.py",
+           "        delta = np.subtract(1, a, out=out)\n        delta *= a\n",
+           "        delta = np.subtract(1, a, out=out)\n",
+           "the training path's sigmoid derivative is (1 - a), not a(1 - a) (backward() stays right)"),
+    Mutant("core-tanh-derivative-sign", "core/activations/tanh.py",
+           "        np.subtract(1, delta, out=delta)\n", "        np.subtract(delta, 1, out=delta)\n",
+           "the training path's tanh derivative is a^2 - 1 instead of 1 - a^2"),
+    Mutant("core-relu-derivative-at-zero", "core/activations/relu.py",
+           "    return (a > 0).astype(a.dtype)\n", "    return (a >= 0).astype(a.dtype)\n",
+           "a ReLU that outputs 0 passes the gradient as if it were active"),
+    Mutant("core-softmax-backward-axis", "core/activations/softmax.py",
+           "        return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))\n",
+           "        return a * (grad_a - np.sum(grad_a * a, axis=0, keepdims=True))\n",
+           "softmax's Jacobian-vector product sums over the batch instead of over the classes"),
+    Mutant("core-leaky-relu-default-alpha", "core/activations/leaky_relu.py",
+           "        return leaky_relu_derivative(a, self.alpha)\n",
+           "        return leaky_relu_derivative(a)\n",
+           "LeakyReLU(alpha) takes its derivative with the default alpha 0.01"),
+    Mutant("core-ce-clip-one-side", "core/losses/cross_entropy.py",
+           "    clipped = (predictions < eps) | (predictions > 1 - eps)\n",
+           "    clipped = predictions < eps\n",
+           "cross-entropy's gradient is zeroed where the prediction is clipped at eps, not where clipped at 1 - eps"),
+    Mutant("core-astype-shares-generator", "core/network.py",
+           "        clone.rng = np.random.RandomState()\n        clone.rng.set_state(self.rng.get_state())\n",
+           "        clone.rng = self.rng\n",
+           "a copy made by astype shares the original's shuffling generator"),
+    Mutant("core-undo-keeps-generator", "core/network.py",
+           "                    self.rng.set_state(start_state[1])\n", "",
+           "an epoch undone for a NaN batch puts the weights back but not the shuffling generator"),
+    Mutant("core-gradcheck-one-epsilon", "core/gradcheck.py",
+           "                numerical = float((loss_plus - loss_minus) / (2 * epsilon))\n",
+           "                numerical = float((loss_plus - loss_minus) / epsilon)\n",
+           "the central difference is divided by epsilon instead of 2 epsilon"),
+    Mutant("core-gradcheck-leaves-perturbed", "core/gradcheck.py",
+           "                param[index] = original\n", "",
+           "gradient_check leaves every weight moved by -epsilon"),
+    # --- training/ ---
+    Mutant("train-momentum-sign", "training/optimizers.py",
+           "            v *= self.momentum\n            v += g\n",
+           "            v *= self.momentum\n            v -= g\n",
+           "momentum's velocity subtracts the gradient (and the step then climbs)"),
+    Mutant("train-adam-t-plus-one", "training/optimizers.py",
+           "        correction1 = 1 - self.beta1 ** self.t\n",
+           "        correction1 = 1 - self.beta1 ** (self.t + 1)\n",
+           "Adam's first-moment bias correction uses t + 1"),
+    Mutant("train-adam-eps-in-sqrt", "training/optimizers.py",
+           "(np.sqrt(v / correction2) + self.eps)", "np.sqrt(v / correction2 + self.eps)",
+           "Adam's eps is added under the square root"),
+    Mutant("train-step-boundary", "training/schedules.py",
+           "        return self.base_lr * self.gamma ** (epoch // self.step_size)\n",
+           "        return self.base_lr * self.gamma ** ((epoch + 1) // self.step_size)\n",
+           "the step schedule decays one epoch early"),
+    Mutant("train-cosine-min-lr", "training/schedules.py",
+           "        return self.min_lr + (self.base_lr - self.min_lr) * (1 + math.cos(",
+           "        return self.min_lr + self.base_lr * (1 + math.cos(",
+           "the cosine schedule adds min_lr on top of the full cosine (it never reaches min_lr, starts above lr)"),
+    Mutant("train-early-stopping-keeps-last", "training/callbacks.py",
+           "                run.net.set_weights(self.best_weights)\n", "                pass\n",
+           "early stopping records the best epoch but leaves the last epoch's weights"),
+    Mutant("train-min-delta-sign", "training/callbacks.py",
+           "            return value < self.best - self.min_delta\n",
+           "            return value < self.best + self.min_delta\n",
+           "early stopping counts a loss that rose by less than min_delta as an improvement"),
+    Mutant("train-patience-off-by-one", "training/callbacks.py",
+           "            if self.wait >= self.patience:\n", "            if self.wait > self.patience:\n",
+           "early stopping waits patience + 1 epochs"),
+    Mutant("train-best-epoch-one-based", "training/callbacks.py",
+           "            self.best, self.best_epoch, self.wait = value, run.epoch, 0\n",
+           "            self.best, self.best_epoch, self.wait = value, run.history.epochs, 0\n",
+           "early stopping records the best epoch 1-based (history.best_epoch is 0-based)"),
+    Mutant("train-checkpoint-drops-best-weights", "training/callbacks.py",
+           '                "best_weights": self.best_weights}\n', "                }\n",
+           "early stopping's state (so a checkpoint) lacks the best weights: a resumed run cannot put them back"),
+    Mutant("train-resume-forgets-generator", "training/fit.py",
+           '        self.net.rng.set_state(("MT19937", np.asarray(rng["key"], dtype=np.uint32), int(rng["pos"]),\n'
+           '                                int(rng["has_gauss"]), float(rng["cached_gaussian"])))\n', "",
+           "resuming puts back weights and optimizer but not the shuffling generator"),
+    Mutant("train-checkpoint-before-callbacks", "training/fit.py",
+           '                self.call("on_epoch_end")\n                if self.checkpoint is not None:\n'
+           '                    self.checkpoint.on_epoch_saved(self)\n',
+           '                if self.checkpoint is not None:\n                    self.checkpoint.on_epoch_saved(self)\n'
+           '                self.call("on_epoch_end")\n',
+           "the checkpoint is written before the callbacks' on_epoch_end (without the epoch's early-stopping update)"),
+    Mutant("train-decay-on-biases", "training/fit.py",
+           "        params = [p for pair in zip(net.weights, net.biases) for p in pair]\n",
+           "        bias_grads = [db + self.weight_decay * b for db, b in zip(bias_grads, net.biases)]\n"
+           "        params = [p for pair in zip(net.weights, net.biases) for p in pair]\n",
+           "weight decay is applied to the biases too"),
+    Mutant("train-short-batch-dropped", "training/fit.py",
+           "        starts = range(first_batch * self.batch_size, len(X), self.batch_size)\n",
+           "        starts = range(first_batch * self.batch_size, len(X) - self.batch_size + 1, self.batch_size)\n",
+           "fit drops the short last batch of each epoch"),
+    Mutant("train-epoch-loss-last-batch", "training/fit.py",
+           "        train_loss = total / seen\n", "        train_loss = self.batch_loss\n",
+           "the epoch's training loss is the last batch's, not the mean over the epoch"),
+    Mutant("train-vanishing-absolute", "training/diagnostics/layers.py",
+           "            if largest > 0 and norm <= VANISHING_RATIO * largest:\n",
+           "            if largest > 0 and norm <= VANISHING_RATIO:\n",
+           "a vanishing gradient is judged against an absolute 1e-6, not relative to the largest layer's"),
+    Mutant("train-dead-relu-axis", "core/activations/relu.py",
+           "        return int(np.sum(np.all(a <= 0, axis=0)))\n",
+           "        return int(np.sum(np.all(a <= 0, axis=1)))\n",
+           "dead ReLUs counted per example (rows where every unit is 0) instead of per unit"),
     # --- the top-level modules ---
     Mutant("files-no-fsync", "files.py",
            "            os.fsync(handle.fileno())\n", "",
@@ -139,7 +258,8 @@ def copy_sources(folder):
 
 
 def run_tests(src, tests, timeout):
-    """pytest on ``tests`` with ``src`` first on the path; ``(exit code, seconds, last line)``."""
+    """pytest on ``tests`` (paths, then the target's pytest options) with ``src`` first on the path;
+    ``(exit code, seconds, last line)``."""
     env = dict(__import__("os").environ, PYTHONPATH=str(src))
     started = time.monotonic()
     try:
@@ -153,10 +273,10 @@ def run_tests(src, tests, timeout):
 
 
 def tests_of(target):
-    return [path for path in TARGETS[target].tests if (ROOT / path).exists()]
+    return [path for path in TARGETS[target].tests if (ROOT / path).exists()] + list(TARGETS[target].pytest_args)
 
 
-def check_unmutated(timeout):
+def check_unmutated(timeout, targets):
     """The tests pass on an unmutated copy, and that copy is what they import."""
     with tempfile.TemporaryDirectory(prefix="hand-mutants-") as folder:
         src = copy_sources(Path(folder)).parent
@@ -165,7 +285,7 @@ def check_unmutated(timeout):
                                text=True).stdout.strip()
         if not where.startswith(str(src)):
             sys.exit(f"the copy is not what Python imports ({where}); is PYTHONPATH overridden?")
-        for target in ("data", "top"):
+        for target in targets:
             code, seconds, line = run_tests(src, tests_of(target), timeout)
             print(f"unmutated, {target} tests: exit {code} in {seconds:.0f} s ({line})", flush=True)
             if code != 0:
@@ -176,9 +296,12 @@ def try_mutant(mutant, timeout):
     with tempfile.TemporaryDirectory(prefix=f"hand-{mutant.name}-") as folder:
         package = copy_sources(Path(folder))
         path = package / mutant.path
+        if not path.exists():               # the code moved since the mutant was written
+            return mutant, "stale", 0.0, f"pattern not found: {mutant.path} is gone (update the mutant)"
         text = path.read_text()
-        if text.count(mutant.old) != 1:
-            return mutant, "stale", 0.0, f"the text to change occurs {text.count(mutant.old)} times in {mutant.path}"
+        if text.count(mutant.old) != 1:     # the code moved or changed since the mutant was written
+            return mutant, "stale", 0.0, (f"pattern not found: the text to change occurs {text.count(mutant.old)} "
+                                          f"times in {mutant.path} (update the mutant)")
         path.write_text(text.replace(mutant.old, mutant.new))
         code, seconds, line = run_tests(package.parent, tests_of(mutant.target), timeout)
     status = {1: "killed", "timeout": "killed (timeout)", 0: "SURVIVED"}.get(code, f"error (pytest exit {code})")
@@ -191,6 +314,8 @@ def main(argv=None):
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per mutant's tests")
+    parser.add_argument("--skip-baseline", action="store_true",
+                        help="do not first run the tests on an unmutated copy (when the suite has just passed)")
     args = parser.parse_args(argv)
     known = {mutant.name: mutant for mutant in MUTANTS}
     if args.list:
@@ -202,21 +327,25 @@ def main(argv=None):
         parser.error(f"unknown mutants {unknown}; see --list")
     chosen = [known[name] for name in args.names] or MUTANTS
     held = lock()
-    check_unmutated(args.timeout)
+    if not args.skip_baseline:
+        check_unmutated(args.timeout, sorted({mutant.target for mutant in chosen}, key=list(TARGETS).index))
     results = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for mutant, status, seconds, line in pool.map(lambda m: try_mutant(m, args.timeout), chosen):
             results.append((mutant, status))
             print(f"{status:<17} {mutant.name:<28} {seconds:5.0f} s  {line}", flush=True)
     held.close()
-    for target in ("data", "top"):
-        mine = [status for mutant, status in results if mutant.target == target]
+    stale = [mutant.name for mutant, status in results if status == "stale"]
+    tried = [(mutant, status) for mutant, status in results if status != "stale"]
+    for target in TARGETS:
+        mine = [status for mutant, status in tried if mutant.target == target]
         if mine:
             killed = sum(status.startswith("killed") for status in mine)
             print(f"{target}: {killed} of {len(mine)} hand-made mutants killed ({100 * killed / len(mine):.0f}%)")
-    killed = sum(status.startswith("killed") for _, status in results)
-    print(f"all: {killed} of {len(results)} killed ({100 * killed / len(results):.0f}%)")
-    return 0 if killed == len(results) else 1
+    killed = sum(status.startswith("killed") for _, status in tried)
+    print(f"all: {killed} of {len(tried)} killed ({100 * killed / max(1, len(tried)):.0f}%)"
+          + (f"; {len(stale)} stale, not tried (their code moved: update them): {', '.join(stale)}" if stale else ""))
+    return 0 if killed == len(tried) and not stale else 1
 
 
 if __name__ == "__main__":

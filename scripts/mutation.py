@@ -7,6 +7,7 @@
     python scripts/mutation.py --list             # every target: what it mutates and which tests it runs
     python scripts/mutation.py data --survivors   # re-test only last run's survivors (after writing tests)
     python scripts/mutation.py data --report      # print last run's score and survivors again, run nothing
+    python scripts/mutation.py training --sample 300   # too slow for a full run: a random sample, an estimate
 
 A mutant is the source with one small change (``<`` for ``<=``, ``None`` for a value, a string altered); it is
 *killed* when one of the target's tests fails on it and *survives* when they all pass. docs/mutation.md says how
@@ -23,10 +24,11 @@ waits for nothing, it stops with the first one's pid.
 import argparse
 import ast
 import fcntl
-import fnmatch
 import hashlib
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -67,15 +69,28 @@ TARGETS = {
                    "tests/training/test_training_model_io.py"),
                   about="the top-level modules: atomic files and the run lock, the memory budget, safe .npz and "
                         "JSON readers, the error family, the Finding record"),
-    "core": Target(("src/chainrule/core/*.py",),
+    "core": Target(("src/chainrule/core/**/*.py",),
                    ("tests/core", "tests/guide", "tests/perf", "tests/trust/test_trust_properties.py",
                     "tests/trust/test_trust_bad_input.py"),
                    about="activations, losses, layers, Network, gradient check, validation"),
-    "training": Target(("src/chainrule/training/*.py",),
-                       ("tests/training", "tests/trust", "tests/guide/test_guide_practice_project.py"),
+    # not tests/trust/test_trust_limits.py: its memory peaks, measured with mutmut's trampolines in every training
+    # function, pass the limit they check (a false failure that stops mutmut's first run); not test_trust_cli.py:
+    # the command line is its own target; not test_trust_resume.py for now: its Ctrl-C tests signal their own
+    # process, a suspect for mutmut's clean run failing on training (docs/mutation.md; the run still fails without
+    # it, so put it back once the cause is found)
+    "training": Target(("src/chainrule/training/**/*.py",),
+                       ("tests/training", "tests/trust/test_trust_diagnostics.py",
+                        "tests/trust/test_trust_readers.py", "tests/trust/test_trust_bad_input.py"),
                        pytest_args=("-m", "not browser"),
-                       about="fit, optimizers, schedules, callbacks, diagnostics, checkpoints, model files"),
-    "check": Target(("src/chainrule/check/*.py",), ("tests/check",),
+                       about="fit, optimizers, schedules, callbacks, diagnostics, checkpoints, model files, "
+                             "evaluation"),
+    "project": Target(("src/chainrule/project/**/*.py",),
+                      ("tests/project", "tests/guide/test_guide_practice_project.py",
+                       "tests/trust/test_trust_bad_input.py", "tests/trust/test_trust_limits.py",
+                       "tests/trust/test_trust_readers.py", "tests/trust/test_trust_settings.py"),
+                      pytest_args=("-m", "not browser"),
+                      about="the MNIST practice project: settings, run, report, figures, compare, inference"),
+    "check": Target(("src/chainrule/check/**/*.py",), ("tests/check",),
                     about="`chainrule check`: a learner's Network against chainrule and finite differences"),
     "lab": Target(("src/chainrule/lab/*.py",), ("tests/lab",), pytest_args=("-m", "not browser"),
                   about="the lab's engine and server (Python only: the page's JavaScript is not mutated)"),
@@ -91,6 +106,7 @@ TARGETS = {
 }
 
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
+NOT_CHECKED = "not checked"
 
 
 def source_files(target):
@@ -133,10 +149,14 @@ def prepare(name, target, fresh):
     return folder
 
 
-def run_mutmut(folder, max_children, names=()):
+def run_mutmut(folder, max_children, names=(), check=True):
     """``mutmut run`` in ``folder``, its output in ``folder/run.log``; a progress line now and then."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(folder / "mutants" / "src"),
                                                                       os.environ.get("PYTHONPATH")])))
+    # One BLAS thread: mutmut forks its workers from a process whose BLAS has started threads, and a forked
+    # child that calls BLAS can wait forever on a lock held by a thread it does not have (seen: workers asleep
+    # at 0% CPU, never reaching mutmut's CPU-time limit). Two workers use the two cores anyway.
+    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     # made before Python starts: a PYTHONPATH folder missing at start-up is cached as "nothing to import there"
     (folder / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     log_path = folder / "run.log"
@@ -158,10 +178,41 @@ def run_mutmut(folder, max_children, names=()):
                     print(line, flush=True)
                 shown = line
     tail = log_path.read_bytes().decode("utf-8", "replace")
-    if process.returncode != 0:
+    if process.returncode != 0 and check:
         print(re.sub(r"[^\n]*\r", "", tail)[-3000:])
         sys.exit(f"mutmut failed (exit {process.returncode}); its whole output is in {log_path}")
     return time.monotonic() - started
+
+
+def untested(folder, target):
+    """Names of the mutants of ``target`` in ``folder`` not tested yet, from mutmut's own records (``*.meta``)."""
+    mutated = set(source_files(target))
+    names = []
+    for meta in sorted((folder / "mutants").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text()).get("exit_code_by_key", {})
+        names += [name for name, code in codes.items() if code is None and module_file(name) in mutated]
+    return names
+
+
+def not_killed(folder, target):
+    """Names of the mutants of ``target`` tested and not killed (survived, no tests, suspicious)."""
+    mutated = set(source_files(target))
+    return tuple(m for m, s in results(folder).items()
+                 if module_file(m) in mutated and s not in KILLED and s != NOT_CHECKED)
+
+
+def draw_sample(folder, target, n, seed):
+    """``n`` names drawn at random (seeded) from the untested mutants; the mutants are made first when there are
+    none yet (a mutmut run asked for a name that matches nothing makes them and learns which tests reach what)."""
+    if not any((folder / "mutants").rglob("*.py.meta")):
+        run_mutmut(folder, 1, ("chainrule.no_such_mutant",), check=False)
+        if not (folder / "mutants" / "mutmut-stats.json").exists():   # the tests failed unmutated, say, or hung
+            tail = re.sub(r"[^\n]*\r", "", (folder / "run.log").read_text(errors="replace"))[-3000:]
+            sys.exit(f"{tail}\nmutmut could not learn which tests reach which function (see {folder / 'run.log'})")
+    pool = untested(folder, target)
+    if not pool:
+        sys.exit("every mutant has been tested: nothing to sample (run without --sample for a fresh run)")
+    return tuple(random.Random(seed).sample(pool, min(n, len(pool))))
 
 
 def results(folder):
@@ -173,8 +224,8 @@ def results(folder):
 
 def module_file(mutant):
     """'chainrule.data.idx.x_read_idx__mutmut_3' -> 'src/chainrule/data/idx.py'."""
-    module = re.split(r"\.x[_ǁ]", mutant, maxsplit=1)[0]
-    return "src/" + module.replace(".", "/") + ".py"
+    module = "src/" + re.split(r"\.x[_ǁ]", mutant, maxsplit=1)[0].replace(".", "/")
+    return module + "/__init__.py" if (ROOT / module / "__init__.py").exists() else module + ".py"
 
 
 def function_name(mutant):
@@ -237,26 +288,57 @@ def describe(folder, mutant):
     return (start + (first or 1) - 1 if start else 0), removed, added
 
 
-def summarize(name, target, folder, statuses, seconds=None, markdown=False):
+def estimate(statuses, sample):
+    """The score of all mutants when only some were tested: the tested ones exactly, the untested ones at the kill
+    rate of ``sample`` (a random sample of the mutants that were untested before it ran), with a 95% interval
+    (normal approximation, finite-population correction). ``(score, half-width)`` in percent."""
+    total = len(statuses)
+    tested = [s for m, s in statuses.items() if s != NOT_CHECKED and m not in sample]
+    pool = total - len(tested)                   # untested before the sample, the sample included
+    n = len([m for m in sample if statuses.get(m, NOT_CHECKED) != NOT_CHECKED])
+    if not n:
+        return None
+    rate = sum(statuses[m] in KILLED for m in sample if statuses.get(m, NOT_CHECKED) != NOT_CHECKED) / n
+    score = (sum(s in KILLED for s in tested) + rate * pool) / total
+    spread = 1.96 * math.sqrt(rate * (1 - rate) / n * max(0.0, 1 - n / pool)) if pool > 1 else 0.0
+    return 100 * score, 100 * spread * pool / total
+
+
+def summarize(name, target, folder, statuses, seconds=None, markdown=False, sample=()):
     files = source_files(target)
-    per_file = {path: [0, 0] for path in files}
+    per_file = {path: [0, 0, 0] for path in files}
     for mutant, status in statuses.items():
-        counts = per_file.setdefault(module_file(mutant), [0, 0])
+        counts = per_file.setdefault(module_file(mutant), [0, 0, 0])
         counts[0] += 1
         counts[1] += status in KILLED
+        counts[2] += status == NOT_CHECKED
     total, killed = len(statuses), sum(status in KILLED for status in statuses.values())
     if not total:
         sys.exit(f"no mutants for {name}: is mutmut installed and did it run? (see {folder / 'run.log'})")
-    score = 100 * killed / total
-    print(f"\nMutation score of {name}: {score:.1f}% ({killed} of {total} mutants killed"
-          + (f", in {seconds / 60:.1f} min" if seconds else "") + ")")
+    untested = sum(status == NOT_CHECKED for status in statuses.values())
+    tested = total - untested
+    took = f", in {seconds / 60:.1f} min" if seconds else ""
+    if not untested:
+        score = 100 * killed / total
+        print(f"\nMutation score of {name}: {score:.1f}% ({killed} of {total} mutants killed{took})")
+    else:
+        guess = estimate(statuses, set(sample))
+        score = 100 * killed / max(1, tested)
+        print(f"\nMutation score of {name}: {score:.1f}% of the mutants tested ({killed} of {tested} killed{took}); "
+              f"{untested} of {total} not tested")
+        if guess:
+            n = sum(statuses.get(m, NOT_CHECKED) != NOT_CHECKED for m in sample)
+            print(f"Estimated score of all {total} (a random sample of {n} stands for the {untested + n} untested "
+                  f"before it): {guess[0]:.1f}% +/- {guess[1]:.1f} (95%)")
+            score = guess[0]
     if markdown:
-        print("\n| file | mutants | killed | score |\n|---|---:|---:|---:|")
-    for path, (n, k) in per_file.items():
-        if n:
-            print(f"| `{path}` | {n} | {k} | {100 * k / n:.1f}% |" if markdown else
-                  f"  {path:<40} {k:>4}/{n:<4} {100 * k / n:5.1f}%")
-    survivors = sorted((m for m, s in statuses.items() if s not in KILLED), key=lambda m: (module_file(m), m))
+        print("\n| file | mutants | killed | score | not tested |\n|---|---:|---:|---:|---:|")
+    for path, (n, k, u) in per_file.items():
+        if n - u:
+            print(f"| `{path}` | {n - u} | {k} | {100 * k / (n - u):.1f}% | {u} |" if markdown else
+                  f"  {path:<40} {k:>4}/{n - u:<4} {100 * k / (n - u):5.1f}%" + (f"  ({u} not tested)" if u else ""))
+    survivors = sorted((m for m, s in statuses.items() if s not in KILLED and s != NOT_CHECKED),
+                       key=lambda m: (module_file(m), m))
     if survivors:
         print(f"\n{len(survivors)} mutants not killed (file:line function [status]  - original  + mutant):")
     for mutant in survivors:
@@ -293,6 +375,10 @@ def main(argv=None):
     parser.add_argument("--max-children", type=int, default=2, help="parallel workers (default 2)")
     parser.add_argument("--survivors", action="store_true",
                         help="keep the last run and test again only its survivors (sources unchanged)")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="test a random sample of N of the mutants not tested yet, keeping earlier results, "
+                             "and estimate the whole score from it (when a full run takes too long)")
+    parser.add_argument("--seed", type=int, default=0, help="the sample's seed (default 0)")
     parser.add_argument("--report", action="store_true", help="only print the last run's results")
     parser.add_argument("--markdown", action="store_true", help="the per-file table as Markdown (for the docs)")
     parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this percentage")
@@ -322,17 +408,27 @@ def main(argv=None):
             if not names:
                 print("no survivors to test again")
                 return 0
-        folder = prepare(args.target, target, fresh=not args.survivors)
+        folder = prepare(args.target, target, fresh=not (args.survivors or args.sample))
+        if args.sample:
+            sample = draw_sample(folder, target, args.sample, args.seed)
+            (folder / "sample.json").write_text(json.dumps(list(sample)))
+            again = not_killed(folder, target)          # the earlier survivors, tested again with today's tests
+            names = sample + again
+            print(f"a random sample of {len(sample)} untested mutants (seed {args.seed}), and the {len(again)} "
+                  f"earlier survivors again", flush=True)
+        elif not args.survivors:                         # a fresh full run: no estimate
+            (folder / "sample.json").unlink(missing_ok=True)
         print(f"mutmut on {args.target}: {len(source_files(target))} files, tests {' '.join(target.tests)} "
               f"(at most {args.max_children} workers; log {folder / 'run.log'})", flush=True)
         seconds = run_mutmut(folder, args.max_children, names)
         held.close()
-    elif not summary_path.exists():
+    elif not (folder / "mutants").exists():
         sys.exit(f"no earlier run of {args.target}")
-    statuses = {m: s for m, s in results(folder).items()
-                if any(fnmatch.fnmatch(module_file(m), p) for p in target.sources)}
-    score, survivors = summarize(args.target, target, folder, statuses, seconds, args.markdown)
-    if not args.report:
+    mutated = set(source_files(target))      # the files the globs of the target find
+    statuses = {m: s for m, s in results(folder).items() if module_file(m) in mutated}
+    sample = json.loads((folder / "sample.json").read_text()) if (folder / "sample.json").exists() else ()
+    score, survivors = summarize(args.target, target, folder, statuses, seconds, args.markdown, sample)
+    if not args.report or not summary_path.exists():      # --report after a run that stopped in its summary
         summary_path.write_text(json.dumps({"target": args.target, "fingerprint": fingerprint(target),
                                             "score": round(score, 2), "mutants": len(statuses),
                                             "survivors": survivors,

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from chainrule import (ShapeError, InputValueError, cross_entropy_loss, cross_entropy_loss_gradient, mse_loss,
+from chainrule import (Network, ShapeError, InputValueError, cross_entropy_loss, cross_entropy_loss_gradient, mse_loss,
                        mse_loss_gradient, softmax_cross_entropy_loss, softmax_cross_entropy_loss_gradient)
 
 
@@ -71,3 +71,15 @@ def test_nan_and_out_of_range_inputs_are_named():
         cross_entropy_loss([0.5, 0.5], [0.0, 2.0])
     with pytest.raises(InputValueError, match="labels from 0 to 3"):
         softmax_cross_entropy_loss(np.zeros((2, 3)), np.array([0, 3]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_gradient_is_zero_where_either_clip_is_active(dtype):
+    """Clipped to [eps, 1 - eps], the loss is flat in a prediction of exactly 0 or 1 (and beyond): gradient 0
+    there, the formula (p - t) / (p (1 - p)) / n elsewhere; in the network's dtype."""
+    predictions = np.array([1.0, 0.0, 0.5, 0.25], dtype=dtype)
+    targets = np.array([0.0, 1.0, 1.0, 0.0], dtype=dtype)
+    gradient = cross_entropy_loss_gradient(predictions, targets)
+    np.testing.assert_allclose(gradient, [0.0, 0.0, (0.5 - 1) / 0.25 / 4, 0.25 / (0.25 * 0.75) / 4], rtol=1e-6)
+    net = Network([1, 4], loss="cross_entropy", output_activation="identity", dtype=dtype)
+    assert net.loss.gradient(predictions, targets).dtype == dtype

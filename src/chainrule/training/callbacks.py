@@ -7,6 +7,13 @@ A callback is any object with some of these methods, each given the ``TrainingRu
 ``run`` holds the network, the history, the optimizer, the schedule, the epoch and batch counters, the last
 batch's loss and gradients, and ``run.stop(reason)``, which ends training after the current batch.
 ``on_epoch_end`` is called after the epoch's numbers are in ``run.history``.
+
+At every hook, the callbacks that keep the run's books or print it (``runs_first = True``: early stopping,
+diagnostics, ``EvaluateOn``, the progress bar and epoch lines) run before the others, each group in the order
+given. So a callback of yours sees the state after the epoch whatever its place in ``callbacks``:
+``run.state_dict()`` in its ``on_epoch_end`` holds the epoch's early-stopping update and findings, and its
+``on_train_end`` sees the best weights already put back. Set ``runs_first = True`` on a callback of yours that
+updates, in ``on_epoch_end``, what other callbacks read (the history, or state it returns from ``state_dict``).
 """
 import sys
 import time
@@ -23,6 +30,7 @@ HOOKS = ("on_train_begin", "on_epoch_begin", "on_batch_end", "on_epoch_end", "on
 class Callback:
     """Optional base class: every hook does nothing."""
 
+    runs_first = False      # see the module docstring
     def on_train_begin(self, run): pass
     def on_epoch_begin(self, run): pass
     def on_batch_end(self, run): pass
@@ -33,6 +41,8 @@ class Callback:
 class EarlyStopping(Callback):
     """Stop when ``monitor`` (default ``val_loss``) has not improved by ``min_delta`` for ``patience`` epochs,
     then put back the weights of the best epoch (``restore_best_weights``)."""
+
+    runs_first = True
 
     def __init__(self, patience=5, monitor="val_loss", min_delta=0.0, restore_best_weights=True):
         if int(patience) != patience or patience < 1:
@@ -91,6 +101,8 @@ class EvaluateOn(Callback):
     ``<name>_loss`` and ``<name>_accuracy`` in ``history.metrics`` (the project runner's held-out test set:
     watched, never used to choose anything)."""
 
+    runs_first = True
+
     def __init__(self, X, y, name="test"):
         self.X, self.y, self.name = X, y, name
         self.prepared = None
@@ -110,6 +122,8 @@ def _percent(value):
 
 class EpochLogger(Callback):
     """One line per epoch: loss, train/validation/test accuracy, learning rate, time."""
+
+    runs_first = True
 
     def __init__(self, stream=None):
         self.stream = stream
@@ -142,6 +156,8 @@ class ProgressBar(Callback):
     """
 
     min_width = 5
+
+    runs_first = True
 
     def __init__(self, stream=None, width=28, interval=0.05):
         self.stream, self.width, self.interval = stream, width, interval

@@ -71,6 +71,8 @@ def evaluate(net: Network, X: ArrayLike, labels: ArrayLike,
     if data.ndim != 2 or len(data) != len(codes):
         raise ShapeError(f"X must be (n, {net.layer_sizes[0]}) with one label per row; got X {data.shape}, "
                          f"labels {codes.shape}")
+    if len(data) == 0:
+        raise ShapeError(f"X has no examples to evaluate (shape {data.shape})")
     n_classes = max(net.layer_sizes[-1], 2)
     if codes.size and (codes.min() < 0 or codes.max() >= n_classes):
         raise InputValueError(f"labels run from {codes.min()} to {codes.max()}, but the network tells apart "

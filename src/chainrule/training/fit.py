@@ -7,7 +7,8 @@ run, bit for bit), then for each mini-batch take the loss and gradients from ``n
 L2 weight decay (``weight_decay * W`` on the weights, not the biases) and let the optimizer step at the
 schedule's learning rate for this epoch. After the epoch: training accuracy (a forward pass over the whole
 training set), validation loss and accuracy, time and the per-layer gradient norms go into the history,
-then the callbacks' ``on_epoch_end``.
+then the callbacks' ``on_epoch_end``: the run's own bookkeeping (early stopping, diagnostics) first, then the
+user's callbacks, so a state a callback takes there is the state after the epoch (``training.callbacks``).
 
 Everything the next epoch depends on — weights, optimizer state, schedule, random-generator state, epoch
 counter, history, early-stopping state — is in ``run.state_dict()``, and ``fit(..., resume=state)`` continues
@@ -56,7 +57,12 @@ class TrainingRun:
         self.net, self.X, self.Y, self.validation = net, X, Y, validation
         self.optimizer, self.schedule = optimizer, schedule
         self.batch_size, self.weight_decay, self.epochs = batch_size, weight_decay, epochs
-        self.callbacks, self.history = list(callbacks), history
+        # The callbacks that keep the run's books (``runs_first``: early stopping, diagnostics, ...) run first at
+        # every hook, so the others see the state after the epoch whatever order they were given in.
+        callbacks = list(callbacks)
+        self.callbacks = [c for c in callbacks if getattr(c, "runs_first", False)] + \
+                         [c for c in callbacks if not getattr(c, "runs_first", False)]
+        self.history = history
         self.train_labels = labels_from_targets(Y)
         self.val_labels = None if validation is None else labels_from_targets(validation[1])
         self.n_batches = -(-len(X) // batch_size)

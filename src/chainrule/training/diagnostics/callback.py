@@ -22,6 +22,8 @@ class Diagnostics(Callback):
     training loss). ``plateau_window``: epochs compared for a plateau (default: a twentieth of the run, >= 5).
     """
 
+    runs_first = True       # its findings are in the history other callbacks read
+
     def __init__(self, stream=None, verbose=True, probe_size=512, plateau_window=None, plateau_threshold=0.01,
                  oscillation_threshold=0.3, overfit_patience=3, overfit_margin=0.02):
         self.stream, self.verbose, self.probe_size = stream, verbose, int(probe_size)
