@@ -26,6 +26,15 @@ def model_classes(net):
     return list(classes) if classes else list(range(net.layer_sizes[-1]))
 
 
+def model_subject(net):
+    """What the model's inputs are: ``"digit"`` for a model of the guide's MNIST digits (or one whose data is
+    unknown), ``"image"`` for one trained on other data (an IDX folder, an .npz) or with its own class names."""
+    metadata = getattr(net, "metadata", {})
+    config = metadata.get("config") or {}
+    other = config.get("source", "auto") not in ("auto", "sample", "full") or bool(metadata.get("class_names"))
+    return "image" if other else "digit"
+
+
 ROWS = ("auto", "all", "held-out")
 
 

@@ -1,5 +1,5 @@
 """``chainrule predict MODEL IMAGE``: classify a digit image (28x28, or resized to it)."""
-from ...project.inference import SIZE_TEXT, predict_image
+from ...project.inference import SIZE_TEXT, model_subject, predict_image
 from ...training.model_io import load_model
 
 
@@ -19,7 +19,7 @@ def run(args):
     net = load_model(args.model)
     for path in args.images:
         label, confidence, probabilities, inverted = predict_image(net, path, invert=False if args.no_invert else "auto")
-        note = " (inverted: dark digit on light background)" if inverted else ""
+        note = f" (inverted: dark {model_subject(net)} on light background)" if inverted else ""
         print(f"{path}: {label}  ({100 * confidence:.1f}% confidence){note}")
         if args.all:
             for name, p in probabilities.items():
