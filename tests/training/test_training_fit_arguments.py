@@ -92,8 +92,15 @@ def test_seed_reseeds_the_shuffling_and_none_keeps_the_generator():
     assert c.rng.randint(1 << 30) == expected.randint(1 << 30)
 
 
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal: the bar is drawn only on one (chainrule.terminal)."""
+
+    def isatty(self):
+        return True
+
+
 def test_progress_true_draws_the_bar_and_prints_epoch_lines_epochs_prints_only_lines():
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), _Terminal()
     with redirect_stdout(out), redirect_stderr(err):
         fit(Network([4, 3]), X, Y, epochs=2, learning_rate=0.1, batch_size=8, progress=True, diagnostics=False)
     assert [line.split("  ")[0] for line in out.getvalue().splitlines()] == ["Epoch 1/2", "Epoch 2/2"]
