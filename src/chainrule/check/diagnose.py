@@ -202,7 +202,7 @@ def unexplained_findings(ctx, result, findings):
     order = ("forward", "backward", "gradient check", "train_step", "one update", "training run", "train_epoch")
     first = next((name for name in order if name in failed), None)
     if first == "train_epoch":
-        observed = _observed_epoch_finding(ctx, result)
+        observed = _observed_epoch_finding(ctx)
         if observed is not None:
             out.append(observed)
             first = None
@@ -232,22 +232,16 @@ def unexplained_findings(ctx, result, findings):
     return out
 
 
-def _observed_epoch_finding(ctx, result):
+def _observed_epoch_finding(ctx):
     """A finding from what the epochs showed about the examples themselves (inputs paired with other targets,
     examples skipped or repeated), when the train_epoch check saw it; None when the failure is in the numbers."""
-    check = result.check_named("train_epoch")
-    message = check.failure.message if check is not None and check.failure is not None else ""
-    if message.startswith("inputs and targets were paired wrongly"):
-        kind = "pairs_mismatched"
-    elif message.startswith(("trained on ", "visited some examples")):
-        kind = "visits_wrong"
-    else:
+    if "epoch_trouble" not in ctx.facts:
         return None
+    kind, message, where = ctx.facts["epoch_trouble"]
     title, cause, advice, reread = texts.OBSERVED[kind]
     line = None
     if ctx.source:
         line = ctx.source.call_line("train_epoch", "permutation") or ctx.source.def_line("train_epoch")
-    where = check.failure.input.split(", replayed by")[0]
     seen = f"{message} ({where}: the rows of X and y your code handed to forward() and backward())"
     return Finding(kind=kind, severity="error", title=title, seen=seen, cause=cause, advice=advice, reread=reread,
                    check="train_epoch", line=line, source=ctx.source.line(line) if ctx.source and line else "")

@@ -10,16 +10,22 @@ from .judges.common import arrays, constant_ratio, layers, same_shapes
 from .judges.forward import singles
 
 
-def _ratio_words(mine, ref):
-    if not same_shapes([mine], [ref]):
-        return f"shape {np.shape(mine)}, not {np.shape(ref)}"
+def _ratios(mine, ref, words):
+    """``mine`` against ``ref`` as ``words`` of a constant ratio c (``"= {c} x"``), else of its range
+    (``"from {low} to {high}"``), else "differs"."""
     c = constant_ratio(mine, ref)
     if c is not None:
-        return f"= {c:.6g} x chainrule's"
+        return words[0].format(c=f"{c:.6g}")
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.ravel(mine) / np.ravel(ref)
     ratios = ratios[np.isfinite(ratios)]
-    return f"yours/chainrule's from {ratios.min():.3g} to {ratios.max():.3g}" if ratios.size else "differs"
+    return words[1].format(low=f"{ratios.min():.3g}", high=f"{ratios.max():.3g}") if ratios.size else "differs"
+
+
+def _ratio_words(mine, ref):
+    if not same_shapes([mine], [ref]):
+        return f"shape {np.shape(mine)}, not {np.shape(ref)}"
+    return _ratios(mine, ref, ("= {c} x chainrule's", "yours/chainrule's from {low} to {high}"))
 
 
 def backward(ctx):
@@ -141,12 +147,4 @@ def epoch(ctx):
 
 def _moved_words(mine, ref):
     """How the learner's displacement compares with the replay's: a constant ratio, or its range."""
-    c = constant_ratio(mine, ref)
-    if c is not None:
-        return f"moved {c:.6g} x as far as chainrule's"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = mine / ref
-    ratios = ratios[np.isfinite(ratios) & (np.abs(ref) > 1e-12)]
-    if not ratios.size:
-        return "differs"
-    return f"moved {ratios.min():.3g} to {ratios.max():.3g} x as far as chainrule's"
+    return _ratios(mine, ref, ("moved {c} x as far as chainrule's", "moved {low} to {high} x as far as chainrule's"))

@@ -32,19 +32,27 @@ def replay_epoch(net, X, Y, order, learning_rate, batch_size):
 
 def order_problem(order, pairs, n):
     """Words for an epoch that did not visit every example once with its own target; '' if it did."""
+    return order_trouble(order, pairs, n)[1]
+
+
+def order_trouble(order, pairs, n):
+    """``(kind, words)`` of an epoch that did not visit every example once with its own target: kind
+    ``"pairs_mismatched"`` (forward() and backward() got different rows) or ``"visits_wrong"`` (examples skipped or
+    repeated); ``("", "")`` if it did."""
     mismatched = [(x, y) for x, y in pairs if x != y]
     if mismatched:
         x, y = mismatched[0]
-        return (f"inputs and targets were paired wrongly in {len(mismatched)} of {len(pairs)} gradients: forward() got "
-                f"row {x} of X and backward() row {y} of y")
+        return "pairs_mismatched", (f"inputs and targets were paired wrongly in {len(mismatched)} of {len(pairs)} "
+                                    f"gradients: forward() got row {x} of X and backward() row {y} of y")
     counts = np.bincount([i for i in order if 0 <= i < n], minlength=n)
     if len(order) < n and counts.max(initial=0) <= 1:
-        return f"trained on {len(order)} of the {n} examples it was given (rows {sorted(set(range(n)) - set(order))} never)"
+        return "visits_wrong", (f"trained on {len(order)} of the {n} examples it was given (rows "
+                                f"{sorted(set(range(n)) - set(order))} never)")
     if counts.max(initial=0) > 1 or (counts == 0).any():
         twice = [int(i) for i in np.flatnonzero(counts > 1)]
         never = [int(i) for i in np.flatnonzero(counts == 0)]
-        return f"visited some examples more than once ({twice}) and some never ({never})"
-    return ""
+        return "visits_wrong", f"visited some examples more than once ({twice}) and some never ({never})"
+    return "", ""
 
 
 def judge(ctx):
@@ -74,7 +82,7 @@ def judge(ctx):
         bad = None
         for e, epoch in enumerate(record.epochs):
             order = orders[e] if seen else list(fallback.permutation(n))
-            trouble = order_problem(order, epoch.pairs, n) if seen else ""
+            trouble_kind, trouble = order_trouble(order, epoch.pairs, n) if seen else ("", "")
             expected_loss = replay_epoch(net, X, Y, order if not trouble else list(range(n)), run.learning_rate, size)
             after = arrays(epoch.after)
             finite = after is not None and all(np.all(np.isfinite(a)) for a in after[0] + after[1] if a is not None)
@@ -87,6 +95,8 @@ def judge(ctx):
             if trouble or not finite or not same or not loss_ok:
                 bad = (e, trouble or ("weights became NaN or inf" if not finite else ""))
                 if failure is None:
+                    if trouble_kind:    # what the rows themselves showed, for the diagnosis to name
+                        ctx.facts["epoch_trouble"] = (trouble_kind, trouble, f"{label}, epoch {e + 1}")
                     rows = []
                     if returned is not None and returned.kind == "array" and returned.array.size == 1:
                         rows.append(("returned loss", float(returned.array.reshape(-1)[0]), expected_loss))
